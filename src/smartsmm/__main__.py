@@ -1,0 +1,3 @@
+from smartsmm.cli import main
+
+raise SystemExit(main())

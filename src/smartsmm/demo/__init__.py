@@ -1,0 +1,1 @@
+"""Demo data: deterministic, realistic synthetic account histories (pure Python + numpy, no Django)."""

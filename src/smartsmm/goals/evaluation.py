@@ -1,0 +1,285 @@
+"""Evaluating a goal: its history, forecast, progress and SMART checks, cached on the goal.
+
+A forecast costs tens of milliseconds, so lists (the agency overview, `goals list`) read the
+evaluation cached on each goal; it is recomputed when newer data has arrived for any account in
+the goal's scope, when the client's day has changed, or when the catalogue version changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from smartsmm.clients.models import Client, SocialAccount
+from smartsmm.core.forecast import GoalForecast, forecast_goal
+from smartsmm.core.goals import GoalSeries, baseline, goal_series, progress
+from smartsmm.core.metrics import CATALOGUE_VERSION, Metric, get_metric
+from smartsmm.core.objectives import Objective, Platform
+from smartsmm.core.smart import GoalFacts, evaluate_smart, overall_status
+from smartsmm.goals.models import Goal, ScopeKind
+from smartsmm.measurements.queries import ScopeData, scope_data
+
+EVALUATION_FORMAT = 1
+
+
+def client_today(client: Client, now: datetime | None = None) -> date:
+    """The client's local calendar day."""
+    return (now or timezone.now()).astimezone(client.tz).date()
+
+
+def scope_accounts(
+    client: Client, scope_kind: str, account: SocialAccount | None, platform: str
+) -> list[SocialAccount]:
+    accounts = client.accounts.all()
+    if scope_kind == ScopeKind.ACCOUNT:
+        return [account] if account is not None and account.client_id == client.pk else []
+    if scope_kind == ScopeKind.PLATFORM:
+        return list(accounts.filter(platform=platform))
+    return list(accounts)
+
+
+def scope_label(client: Client, scope_kind: str, account: SocialAccount | None, platform: str) -> str:
+    if scope_kind == ScopeKind.ACCOUNT:
+        return account.ref if account is not None else ""
+    if scope_kind == ScopeKind.PLATFORM:
+        return platform
+    return f"client:{client.slug}" if scope_kind == ScopeKind.CLIENT else ""
+
+
+def _signed(metric: Metric, value: float) -> float:
+    # The forecast answers "P(value ≥ target)"; for a KPI where lower is better (unsubscribe rate)
+    # the series and target are mirrored, so the same code answers "P(value ≤ target)".
+    return value if metric.higher_is_better else -value
+
+
+def _unsign_forecast(metric: Metric, forecast: dict[str, Any]) -> dict[str, Any]:
+    if metric.higher_is_better:
+        return forecast
+    flipped = dict(forecast)
+
+    def neg(value: Any) -> Any:
+        return -value if isinstance(value, int | float) else value
+
+    flipped["p10"], flipped["p90"] = neg(forecast.get("p90")), neg(forecast.get("p10"))
+    flipped["p50"] = neg(forecast.get("p50"))
+    flipped["last_value"] = neg(forecast.get("last_value"))
+    for key in ("required_daily_pace", "recent_daily_pace"):
+        flipped[key] = neg(forecast.get(key))
+    for key in ("safe_target", "realistic_target", "ambitious_target"):
+        flipped[key] = neg(forecast.get(key))
+    flipped["fan"] = [
+        {"date": p["date"], "p10": neg(p["p90"]), "p50": neg(p["p50"]), "p90": neg(p["p10"])}
+        for p in forecast.get("fan", [])
+    ]
+    return flipped
+
+
+def _cut_at_zero(metric: Metric, forecast: dict[str, Any]) -> dict[str, Any]:
+    # A count or a rate cannot fall below zero, but a symmetric path spread around a low value
+    # does; showing "p10 = −1.8 %" would only confuse. The probability is unaffected.
+    if not metric.non_negative:
+        return forecast
+
+    def cut(value: Any) -> Any:
+        return max(value, 0.0) if isinstance(value, int | float) else value
+
+    result = {k: cut(v) if k in _VALUE_FIELDS else v for k, v in forecast.items()}
+    result["fan"] = [
+        {**p, "p10": cut(p["p10"]), "p50": cut(p["p50"]), "p90": cut(p["p90"])}
+        for p in forecast.get("fan", [])
+    ]
+    return result
+
+
+_VALUE_FIELDS = frozenset({"p10", "p50", "p90", "safe_target", "realistic_target", "ambitious_target"})
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    """A goal as typed in the form or stored: what the evaluation needs."""
+
+    client: Client
+    metric_key: str | None
+    objective: str | None
+    scope_kind: str
+    account: SocialAccount | None
+    platform: str
+    target: float | None
+    start: date | None
+    deadline: date | None
+    baseline_value: float | None = None
+
+    @classmethod
+    def from_goal(cls, goal: Goal) -> GoalDraft:
+        return cls(
+            client=goal.client,
+            metric_key=goal.metric_key,
+            objective=goal.objective.objective,
+            scope_kind=goal.scope_kind,
+            account=goal.account,
+            platform=goal.platform,
+            target=goal.target,
+            start=goal.start_date,
+            deadline=goal.deadline,
+            baseline_value=goal.baseline_value,
+        )
+
+
+def _forecast(
+    metric: Metric, series: GoalSeries, target: float, deadline: date
+) -> tuple[GoalForecast, dict[str, Any]]:
+    result = forecast_goal(
+        list(series.dates), [_signed(metric, v) for v in series.values], _signed(metric, target), deadline
+    )
+    return result, _cut_at_zero(metric, _unsign_forecast(metric, result.to_dict()))
+
+
+def evaluate_draft(
+    draft: GoalDraft, *, today: date | None = None, data: ScopeData | None = None
+) -> dict[str, Any]:
+    """Everything the goal page and lists show about a goal, as a JSON-friendly dict."""
+    today = today or client_today(draft.client)
+    metric = None
+    if draft.metric_key:
+        try:
+            metric = get_metric(draft.metric_key)
+        except KeyError:
+            metric = None
+    accounts = scope_accounts(draft.client, draft.scope_kind, draft.account, draft.platform)
+    if data is None:
+        data = scope_data(accounts, draft.client.tz, end=today - timedelta(days=1))
+    start = draft.start or today
+    result: dict[str, Any] = {
+        "format": EVALUATION_FORMAT,
+        "catalogue": CATALOGUE_VERSION,
+        "computed_for": today.isoformat(),
+        "metric": metric.key if metric else None,
+        "metric_version": metric.version if metric else None,
+        "last_data_date": data.last_data_date.isoformat() if data.last_data_date else None,
+    }
+    series = GoalSeries((), ())
+    base_value = draft.baseline_value
+    base_date: date | None = None
+    forecast: dict[str, Any] = {}
+    fc: GoalForecast | None = None
+    if metric is not None and accounts:
+        series = goal_series(metric, data.daily, data.posts, start=start, until=today - timedelta(days=1))
+        found = baseline(metric, data.daily, data.posts, start=start)
+        if found is not None:
+            if base_value is None:
+                base_value = found[0]
+            base_date = found[1]
+        if draft.target is not None and draft.deadline is not None and series.dates:
+            fc, forecast = _forecast(metric, series, draft.target, draft.deadline)
+    result["baseline"] = {"value": base_value, "date": base_date.isoformat() if base_date else None}
+    result["series"] = {"dates": [d.isoformat() for d in series.dates], "values": list(series.values)}
+    result["forecast"] = forecast
+    probability = fc.probability if fc is not None and fc.status == "ok" else None
+    metric_last_date = series.dates[-1] if series.dates else None
+    facts = GoalFacts(
+        metric=metric,
+        objective=Objective(draft.objective) if draft.objective else None,
+        scope_label=scope_label(draft.client, draft.scope_kind, draft.account, draft.platform)
+        if accounts
+        else "",
+        scope_platforms=frozenset(Platform(a.platform) for a in accounts),
+        target=draft.target,
+        baseline_value=base_value,
+        start=draft.start,
+        deadline=draft.deadline,
+        today=today,
+        last_data_date=metric_last_date,
+        probability=probability,
+        forecast_status=fc.status if fc is not None else "",
+        forecast_reason=fc.reason if fc is not None else "",
+        required_daily_pace=forecast.get("required_daily_pace"),
+        recent_daily_pace=forecast.get("recent_daily_pace"),
+    )
+    checks = evaluate_smart(facts)
+    result["checks"] = [c.to_dict() for c in checks]
+    result["overall"] = str(overall_status(checks))
+    if (
+        metric is not None
+        and draft.target is not None
+        and draft.deadline is not None
+        and base_value is not None
+    ):
+        prog = progress(
+            series=series,
+            baseline_value=base_value,
+            target=draft.target,
+            start=start,
+            deadline=draft.deadline,
+            today=today,
+            higher_is_better=metric.higher_is_better,
+            probability=probability,
+            recent_daily_pace=forecast.get("recent_daily_pace"),
+        )
+        result["progress"] = {
+            "current_value": prog.current_value,
+            "current_date": prog.current_date.isoformat() if prog.current_date else None,
+            "baseline_value": prog.baseline_value,
+            "target": prog.target,
+            "percent_of_way": prog.percent_of_way,
+            "plan_value": prog.plan_value,
+            "status": str(prog.status),
+            "required_daily_pace": prog.required_daily_pace,
+            "recent_daily_pace": prog.recent_daily_pace,
+        }
+    else:
+        result["progress"] = {"status": "no_data"}
+    return result
+
+
+def evaluate_goal(goal: Goal, *, today: date | None = None, save: bool = True) -> dict[str, Any]:
+    evaluation = evaluate_draft(GoalDraft.from_goal(goal), today=today)
+    goal.evaluation = evaluation
+    goal.evaluated_at = timezone.now()
+    if save:
+        Goal.objects.filter(pk=goal.pk).update(evaluation=evaluation, evaluated_at=goal.evaluated_at)
+    return evaluation
+
+
+def _data_changed_at(goal: Goal) -> datetime | None:
+    accounts = scope_accounts(goal.client, goal.scope_kind, goal.account, goal.platform)
+    if not accounts:
+        return None
+    found = SocialAccount.objects.filter(pk__in=[a.pk for a in accounts]).aggregate(
+        last=Max("data_changed_at")
+    )
+    value = found["last"]
+    return value if isinstance(value, datetime) else None
+
+
+def is_stale(goal: Goal, *, today: date | None = None) -> bool:
+    if not goal.evaluation or goal.evaluated_at is None:
+        return True
+    if (
+        goal.evaluation.get("format") != EVALUATION_FORMAT
+        or goal.evaluation.get("catalogue") != CATALOGUE_VERSION
+    ):
+        return True
+    today = today or client_today(goal.client)
+    if goal.evaluation.get("computed_for") != today.isoformat():
+        return True
+    max_age = timedelta(hours=settings.SMARTSMM_EVALUATION_MAX_AGE_HOURS)
+    if timezone.now() - goal.evaluated_at > max_age:
+        return True
+    changed = _data_changed_at(goal)
+    return changed is not None and changed > goal.evaluated_at
+
+
+def ensure_fresh(goals: Iterable[Goal], *, today: date | None = None) -> list[Goal]:
+    """Re-evaluate the goals whose cached evaluation is stale; return them all."""
+    result = []
+    for goal in goals:
+        if is_stale(goal, today=today):
+            evaluate_goal(goal, today=today)
+        result.append(goal)
+    return result

@@ -1,0 +1,172 @@
+"""The sentences users read about goals, in their language.
+
+The core returns codes with parameters (smartsmm.core.smart); this is the one place that turns them
+into translatable text, for the web app and the CLI alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smartsmm.core.metrics import METRICS_BY_KEY
+from smartsmm.web.formatting import format_number, format_percent
+
+CRITERIA = {
+    "specific": gettext_lazy("Specific"),
+    "measurable": gettext_lazy("Measurable"),
+    "achievable": gettext_lazy("Achievable"),
+    "relevant": gettext_lazy("Relevant"),
+    "time_bound": gettext_lazy("Time-bound"),
+}
+
+STATUSES = {
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "achieved": gettext_lazy("Achieved"),
+    "missed": gettext_lazy("Missed"),
+    "no_data": gettext_lazy("No data"),
+}
+
+CHECK_STATUSES = {
+    "pass": gettext_lazy("pass"),
+    "warning": gettext_lazy("warning"),
+    "fail": gettext_lazy("fail"),
+}
+
+
+def metric_name(key: Any, language: str) -> str:
+    metric = METRICS_BY_KEY.get(str(key))
+    return metric.name(language) if metric else str(key)
+
+
+def _pace(value: Any) -> str:
+    return format_number(value, decimals=1) if isinstance(value, int | float) else "—"
+
+
+def check_reason(check: Mapping[str, Any], language: str) -> str:
+    """One line explaining a SMART check's result."""
+    code = check["code"]
+    p = check.get("params", {})
+    kpi = metric_name(p.get("kpi"), language)
+    if code == "specific.ok":
+        return _("%(kpi)s for %(scope)s, target %(target)s.") % {
+            "kpi": kpi,
+            "scope": p.get("scope"),
+            "target": format_number(p.get("target")),
+        }
+    if code == "specific.no_kpi":
+        return _("Choose a KPI.")
+    if code == "specific.no_scope":
+        return _("Choose which accounts the goal covers (the scope has no accounts).")
+    if code == "specific.no_target":
+        return _("Set a target number.")
+    if code == "specific.no_improvement":
+        return _("The target %(target)s is no improvement on the baseline %(baseline)s.") % {
+            "target": format_number(p.get("target")),
+            "baseline": format_number(p.get("baseline")),
+        }
+    if code == "measurable.ok":
+        return _("Data is fresh: last value on %(date)s.") % {"date": p.get("last_date")}
+    if code == "measurable.stale":
+        return _("Data is %(days)s days old (last value on %(date)s): check the collection.") % {
+            "days": p.get("days"),
+            "date": p.get("last_date"),
+        }
+    if code == "measurable.too_old":
+        return _("No data for %(days)s days (last value on %(date)s): the KPI is not being measured.") % {
+            "days": p.get("days"),
+            "date": p.get("last_date"),
+        }
+    if code == "measurable.no_data":
+        return _("There is no data for %(kpi)s in this scope yet.") % {"kpi": kpi}
+    if code == "measurable.no_kpi":
+        return _("Nothing to measure without a KPI.")
+    if code == "measurable.platform_lacks_kpi":
+        return _("%(platforms)s do not report %(kpi)s.") % {
+            "platforms": ", ".join(str(x) for x in p.get("platforms", [])),
+            "kpi": kpi,
+        }
+    thresholds = {
+        "hi": format_percent(p.get("not_ambitious"), 0),
+        "mid": format_percent(p.get("realistic"), 0),
+        "lo": format_percent(p.get("ambitious"), 0),
+    }
+    paces = {"required": _pace(p.get("required_pace")), "recent": _pace(p.get("recent_pace"))}
+    if code == "achievable.unknown":
+        return _(
+            "Cannot estimate the chance yet (%(reason)s). Required pace %(required)s a day, recent %(recent)s."
+        ) % {"reason": p.get("reason") or _("no forecast"), **paces}
+    probability = format_percent(p.get("probability"), 0)
+    if code == "achievable.not_ambitious":
+        return _("%(p)s likely — not ambitious (≥ %(hi)s): the target is reached at the current pace.") % {
+            "p": probability,
+            **thresholds,
+        }
+    if code == "achievable.realistic":
+        return _(
+            "%(p)s likely (realistic: %(mid)s–%(hi)s). Required pace %(required)s a day, recent %(recent)s."
+        ) % {
+            "p": probability,
+            **thresholds,
+            **paces,
+        }
+    if code == "achievable.ambitious":
+        return _(
+            "%(p)s likely — ambitious (%(lo)s–%(mid)s). Required pace %(required)s a day, recent %(recent)s."
+        ) % {
+            "p": probability,
+            **thresholds,
+            **paces,
+        }
+    if code == "achievable.unrealistic":
+        return _(
+            "%(p)s likely — unrealistic (below %(lo)s). Required pace %(required)s a day, recent %(recent)s."
+        ) % {
+            "p": probability,
+            **thresholds,
+            **paces,
+        }
+    if code == "relevant.ok":
+        return _("%(kpi)s serves the objective.") % {"kpi": kpi}
+    if code == "relevant.kpi_does_not_serve":
+        suggested = ", ".join(metric_name(k, language) for k in p.get("suggested", []))
+        if not suggested:
+            return _("%(kpi)s does not measure this objective, and no KPI in the catalogue does yet.") % {
+                "kpi": kpi
+            }
+        return _("%(kpi)s does not measure this objective; KPIs that do: %(suggested)s.") % {
+            "kpi": kpi,
+            "suggested": suggested,
+        }
+    if code == "relevant.no_objective":
+        return _("Link the goal to one of the client's business objectives.")
+    if code == "relevant.no_kpi":
+        return _("Choose a KPI that serves the objective.")
+    if code == "time_bound.ok":
+        return _("Deadline %(deadline)s, in %(days)s days.") % {
+            "deadline": p.get("deadline"),
+            "days": p.get("days"),
+        }
+    if code == "time_bound.no_deadline":
+        return _("Set a deadline.")
+    if code == "time_bound.before_start":
+        return _("The deadline %(deadline)s is not after the start %(start)s.") % {
+            "deadline": p.get("deadline"),
+            "start": p.get("start"),
+        }
+    if code == "time_bound.past":
+        return _("The deadline %(deadline)s has passed.") % {"deadline": p.get("deadline")}
+    if code == "time_bound.too_close":
+        return _("The deadline is only %(days)s days away: give it at least a week.") % {
+            "days": p.get("days")
+        }
+    if code == "time_bound.too_far":
+        return _("The goal spans %(span)s days: split it into goals of at most two years.") % {
+            "span": p.get("span")
+        }
+    return code

@@ -1,0 +1,39 @@
+"""Number formatting shared by the web app, the CLI and reports."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.utils.formats import number_format
+
+
+def format_number(value: Any, decimals: int = 0) -> str:
+    """A number with the locale's grouping ("12 345" in Russian, "12,345" in English)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if decimals == 0:
+        number = round(number)
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def format_percent(fraction: Any, decimals: int = 1) -> str:
+    """A 0–1 fraction as a percentage."""
+    if fraction is None:
+        return "—"
+    return f"{format_number(float(fraction) * 100, decimals)} %"
+
+
+def format_signed(value: Any, decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    text = format_number(abs(float(value)), decimals)
+    if float(value) > 0:
+        return f"+{text}"
+    if float(value) < 0:
+        return f"−{text}"
+    return text

@@ -1,0 +1,116 @@
+/* Charts of smartsmm, drawn with the vendored Apache ECharts.
+ * Each chart is an element with data-chart="<kind>" and data-source="<id of a json_script>";
+ * the server renders the data, this file only draws it. */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "ru";
+  var ru = lang.indexOf("ru") === 0;
+  var WEEKDAYS = ru ? ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  var fmt = new Intl.NumberFormat(ru ? "ru-RU" : "en-US", { maximumFractionDigits: 2 });
+
+  function data(el) {
+    var node = document.getElementById(el.dataset.source);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function goalChart(d) {
+    var actual = (d.series.dates || []).map(function (x, i) { return [x, d.series.values[i]]; });
+    var plan = d.plan.baseline === null ? [] : [[d.plan.start, d.plan.baseline], [d.plan.deadline, d.plan.target]];
+    var fan = d.fan || [];
+    var lower = fan.map(function (p) { return [p.date, p.p10]; });
+    var band = fan.map(function (p) { return [p.date, p.p90 - p.p10]; });
+    var median = fan.map(function (p) { return [p.date, p.p50]; });
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : fmt.format(v); } },
+      legend: { data: [ru ? "Факт" : "Actual", ru ? "План" : "Plan", ru ? "Медиана прогноза" : "Forecast median", ru ? "p10–p90" : "p10–p90"] },
+      grid: { left: 70, right: 20, top: 40, bottom: 50 },
+      xAxis: { type: "time" },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
+      dataZoom: [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }],
+      series: [
+        { name: ru ? "Факт" : "Actual", type: "line", data: actual, showSymbol: false, lineStyle: { width: 2, color: "#3355ff" }, itemStyle: { color: "#3355ff" } },
+        { name: ru ? "План" : "Plan", type: "line", data: plan, showSymbol: true, lineStyle: { type: "dashed", color: "#1d2330" }, itemStyle: { color: "#1d2330" },
+          markLine: { silent: true, symbol: "none", label: { formatter: ru ? "Цель" : "Target" }, lineStyle: { color: "#d43c3c", type: "dotted" }, data: [{ yAxis: d.plan.target }] } },
+        { name: "lower", type: "line", data: lower, stack: "fan", showSymbol: false, lineStyle: { opacity: 0 }, tooltip: { show: false } },
+        { name: "p10–p90", type: "line", data: band, stack: "fan", showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(51,85,255,0.18)" }, itemStyle: { color: "rgba(51,85,255,0.4)" }, tooltip: { show: false } },
+        { name: ru ? "Медиана прогноза" : "Forecast median", type: "line", data: median, showSymbol: false, lineStyle: { type: "dashed", color: "#7f9bff" }, itemStyle: { color: "#7f9bff" } }
+      ]
+    };
+  }
+
+  function growthChart(all) {
+    var d = all.growth;
+    var followers = d.dates.map(function (x, i) { return [x, d.followers[i]]; });
+    var net = d.dates.map(function (x, i) { return [x, d.net[i]]; });
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: [ru ? "Подписчики" : "Followers", ru ? "Прирост за день" : "Daily net growth"] },
+      grid: { left: 70, right: 60, top: 40, bottom: 30 },
+      xAxis: { type: "time" },
+      yAxis: [
+        { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
+        { type: "value", splitLine: { show: false } }
+      ],
+      series: [
+        { name: ru ? "Подписчики" : "Followers", type: "line", data: followers, showSymbol: false, lineStyle: { width: 2, color: "#3355ff" }, itemStyle: { color: "#3355ff" },
+          markPoint: { symbol: "pin", symbolSize: 34, itemStyle: { color: "#d43c3c" }, label: { formatter: "!" },
+            data: (d.anomalies || []).filter(function (a) { return a.value !== null; }).map(function (a) { return { coord: [a.date, a.value] }; }) } },
+        { name: ru ? "Прирост за день" : "Daily net growth", type: "bar", yAxisIndex: 1, data: net,
+          itemStyle: { color: function (p) { return p.value[1] < 0 ? "#d43c3c" : "#9fb2ff"; } } }
+      ]
+    };
+  }
+
+  function rhythmChart(all) {
+    var r = all.rhythm;
+    var weeks = Object.keys(r.weekly).sort();
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      grid: { left: 40, right: 10, top: 20, bottom: 30 },
+      xAxis: { type: "category", data: weeks },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "bar", data: weeks.map(function (w) { return r.weekly[w]; }), itemStyle: { color: "#3355ff" }, name: ru ? "Постов за неделю" : "Posts a week" }]
+    };
+  }
+
+  function heatmapChart(all) {
+    var h = all.heatmap;
+    var cells = [];
+    var max = 0;
+    for (var wd = 0; wd < 7; wd++) {
+      for (var hr = 0; hr < 24; hr++) {
+        var v = h.means[wd][hr];
+        if (v !== null) { cells.push([hr, wd, +(v * 100).toFixed(2), h.counts[wd][hr]]); max = Math.max(max, v * 100); }
+      }
+    }
+    return {
+      animation: false,
+      tooltip: { formatter: function (p) { return WEEKDAYS[p.value[1]] + " " + p.value[0] + ":00 — " + fmt.format(p.value[2]) + " % (" + p.value[3] + (ru ? " пост." : " posts") + ")"; } },
+      grid: { left: 40, right: 10, top: 10, bottom: 60 },
+      xAxis: { type: "category", data: Array.from({ length: 24 }, function (_, i) { return String(i); }), splitArea: { show: true } },
+      yAxis: { type: "category", data: WEEKDAYS, inverse: true, splitArea: { show: true } },
+      visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#eef1ff", "#3355ff"] } },
+      series: [{ type: "heatmap", data: cells, label: { show: false } }]
+    };
+  }
+
+  var builders = { goal: goalChart, growth: growthChart, rhythm: rhythmChart, heatmap: heatmapChart };
+
+  function draw(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      var build = builders[el.dataset.chart];
+      var d = data(el);
+      if (!build || !d || !window.echarts) { return; }
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(build(d), true);
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+})();
