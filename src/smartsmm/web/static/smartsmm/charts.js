@@ -23,7 +23,7 @@
     return {
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : fmt.format(v); } },
-      legend: { data: [ru ? "Факт" : "Actual", ru ? "План" : "Plan", ru ? "Медиана прогноза" : "Forecast median", ru ? "p10–p90" : "p10–p90"] },
+      legend: { top: 0, data: [ru ? "Факт" : "Actual", ru ? "План" : "Plan", ru ? "Медиана прогноза" : "Forecast median", ru ? "p10–p90" : "p10–p90"] },
       grid: { left: 70, right: 20, top: 40, bottom: 50 },
       xAxis: { type: "time" },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
@@ -46,7 +46,7 @@
     return {
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: [ru ? "Подписчики" : "Followers", ru ? "Прирост за день" : "Daily net growth"] },
+      legend: { top: 0, data: [ru ? "Подписчики" : "Followers", ru ? "Прирост за день" : "Daily net growth"] },
       grid: { left: 70, right: 60, top: 40, bottom: 30 },
       xAxis: { type: "time" },
       yAxis: [
