@@ -487,13 +487,15 @@ FOLLOWERS = {
 
 def test_it_follower_summary_hand_computed() -> None:
     s = follower_summary(FOLLOWERS, D(2024, 1, 2), D(2024, 1, 7))
-    assert (s.start_date, s.start_value) == (D(2024, 1, 2), 1010.0)
+    # The base is the day before the window (Jan 1), as for the catalogue's net follower growth.
+    assert (s.start_date, s.start_value) == (D(2024, 1, 1), 1000.0)
     assert (s.end_date, s.end_value) == (D(2024, 1, 6), 1060.0)  # last value on or before Jan 7
-    assert s.growth_abs == 50.0
-    assert s.growth_pct == pytest.approx(50 / 1010 * 100)
-    assert s.mean_daily_net_adds == pytest.approx(12.5)  # 50 over the 4 elapsed days
-    # Jan 5 has no previous day, so its +45 is not a single-day change.
-    assert s.best_day == DayChange(D(2024, 1, 6), 10.0)
+    assert s.growth_abs == 60.0
+    assert s.growth_pct == pytest.approx(60 / 1000 * 100)
+    assert s.mean_daily_net_adds == pytest.approx(12.0)  # 60 over the 5 elapsed days
+    # Jan 5 has no previous day, so its +45 is not a single-day change; of the two +10 days
+    # (Jan 2 and Jan 6) the earliest wins.
+    assert s.best_day == DayChange(D(2024, 1, 2), 10.0)
     assert s.worst_day == DayChange(D(2024, 1, 3), -5.0)
 
 
@@ -535,7 +537,7 @@ def test_it_results_serialise_to_json() -> None:
     completeness = data_completeness({"views": {}}, D(2024, 1, 1), D(2024, 1, 2)).to_dict()
     assert completeness["metrics"]["views"]["missing_ranges"] == [["2024-01-01", "2024-01-02"]]
     summary = follower_summary(FOLLOWERS, D(2024, 1, 2), D(2024, 1, 7)).to_dict()
-    assert summary["best_day"] == {"date": "2024-01-06", "change": 10.0}
+    assert summary["best_day"] == {"date": "2024-01-02", "change": 10.0}
     anomalies = detect_anomalies(
         stock_series(10_000, [*WEEK_ADDS * 6, -300]), metric="followers", kind="stock"
     )

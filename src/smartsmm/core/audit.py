@@ -829,7 +829,7 @@ class FollowerSummary(_ToDict):
 def follower_summary(followers: DailySeries, start: date, end: date) -> FollowerSummary:
     """Summarise follower growth over ``[start, end]``.
 
-    The start value is the last value on or before ``start`` (the base the window grows from),
+    The start value is the last value before ``start`` (the base the window grows from),
     falling back to the first value inside the window when the series starts later. Mean daily net
     adds divide the growth by the elapsed calendar days, so a missing day spreads its change
     instead of silently dropping it. Best/worst days use only consecutive-day differences ending
@@ -850,7 +850,9 @@ def follower_summary(followers: DailySeries, start: date, end: date) -> Follower
     points = _clean_series(followers)
     days = [d for d, _ in points]
 
-    start_idx = bisect_right(days, start) - 1
+    # The base is the last value *before* the window, as in the catalogue's net follower growth
+    # ("followers the day before the period started"), so the audit and the KPI table agree.
+    start_idx = bisect_left(days, start) - 1
     if start_idx < 0:
         start_idx = bisect_left(days, start)
         if start_idx >= len(days) or days[start_idx] > end:
@@ -868,7 +870,7 @@ def follower_summary(followers: DailySeries, start: date, end: date) -> Follower
     worst: DayChange | None = None
     for i in range(start_idx + 1, end_idx + 1):
         (prev_day, prev_value), (day, value) = points[i - 1], points[i]
-        if (day - prev_day).days != 1 or prev_day < start:
+        if (day - prev_day).days != 1 or prev_day < start - timedelta(days=1):
             continue
         change = DayChange(date=day, change=value - prev_value)
         if best is None or change.change > best.change:  # strict: earliest of equal days wins
