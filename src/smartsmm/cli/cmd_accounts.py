@@ -50,7 +50,13 @@ def list_accounts(args: argparse.Namespace, context: Context) -> int:
         context,
         ["REF", "CLIENT", "STATUS", "LAST SYNC", "OBJECTIVE"],
         [
-            [str(d["ref"]), str(d["client"]), str(d["status"]), str(d["last_synced_at"] or "—"), str(d["objective"] or "—")]
+            [
+                str(d["ref"]),
+                str(d["client"]),
+                str(d["status"]),
+                str(d["last_synced_at"] or "—"),
+                str(d["objective"] or "—"),
+            ]
             for d in data
         ],
     )

@@ -67,6 +67,9 @@ def list_clients(args: argparse.Namespace, context: Context) -> int:
     print_table(
         context,
         ["SLUG", "NAME", "TIMEZONE", "ACCOUNTS", "GOALS"],
-        [[str(d["slug"]), str(d["name"]), str(d["timezone"]), str(d["accounts"]), str(d["goals"])] for d in data],
+        [
+            [str(d["slug"]), str(d["name"]), str(d["timezone"]), str(d["accounts"]), str(d["goals"])]
+            for d in data
+        ],
     )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import date
 
 from smartsmm.cli.base import CliError, Context
 
@@ -12,6 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = sub.add_parser("demo", help="seed the demo agency (idempotent) and serve it")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="seed and exit")
+    demo.add_argument(
+        "--reset", action="store_true", help="delete the demo agency and seed it anew for today"
+    )
     demo.set_defaults(handler=run_demo)
     serve = sub.add_parser("serve", help="run the web app")
     serve.add_argument("--port", type=int, default=8000)
@@ -39,15 +43,18 @@ def run_demo(args: argparse.Namespace, context: Context) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from smartsmm.demo.seed import DEMO_PASSWORD, DEMO_USERNAME, VIEWER_USERNAME, seed_demo
+    from smartsmm.demo.seed import DEMO_PASSWORD, DEMO_USERNAME, VIEWER_USERNAME, demo_data_ends, seed_demo
 
     _check_port(args.port)
     context.print(f"data folder: {settings.DATA_DIR}")
     call_command("migrate", interactive=False, verbosity=0)
     started = time.monotonic()
-    created = seed_demo(progress_to=context.err)
+    created = seed_demo(progress_to=context.err, rebuild=args.reset)
     took = time.monotonic() - started
     context.print(("demo agency seeded" if created else "demo agency already present") + f" ({took:.1f} s)")
+    ends = demo_data_ends()
+    if not created and ends is not None and (date.today() - ends).days > 2:
+        context.print(f"the demo data ends on {ends}; `smartsmm demo --reset` seeds it anew for today")
     context.print(
         f"login: {DEMO_USERNAME} / {DEMO_PASSWORD}  (client viewer: {VIEWER_USERNAME} / {DEMO_PASSWORD})"
     )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from smartsmm.clients.models import BusinessObjective, Client, SocialAccount
@@ -241,6 +242,14 @@ def seed_demo(
             goal.save()
             evaluate_goal(goal, today=today)
     return True
+
+
+def demo_data_ends() -> date | None:
+    """The last day of the demo agency's data, if it exists."""
+    found = DailyMetric.objects.filter(account__agency__slug=DEMO_AGENCY_SLUG).aggregate(last=Max("day"))[
+        "last"
+    ]
+    return found if isinstance(found, date) else None
 
 
 def _account_url(platform: str, handle: str) -> str:

@@ -6,6 +6,7 @@ into translatable text, for the web app and the CLI alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -100,7 +101,7 @@ def check_reason(check: Mapping[str, Any], language: str) -> str:
     if code == "achievable.unknown":
         return _(
             "Cannot estimate the chance yet (%(reason)s). Required pace %(required)s a day, recent %(recent)s."
-        ) % {"reason": p.get("reason") or _("no forecast"), **paces}
+        ) % {"reason": forecast_reason(str(p.get("reason") or "")) or _("no forecast"), **paces}
     probability = format_percent(p.get("probability"), 0)
     if code == "achievable.not_ambitious":
         return _("%(p)s likely — not ambitious (≥ %(hi)s): the target is reached at the current pace.") % {
@@ -170,3 +171,60 @@ def check_reason(check: Mapping[str, Any], language: str) -> str:
             "span": p.get("span")
         }
     return code
+
+
+# The core explains itself in plain English (it cannot import Django's translation); these
+# patterns turn its sentences into the user's language.
+_ANOMALY_LABELS = {
+    "possible bot purge or mass unsubscribe": gettext_lazy("possible bot purge or mass unsubscribe"),
+    "campaign, giveaway or viral post": gettext_lazy("campaign, giveaway or viral post"),
+}
+
+_FORECAST_REASONS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (
+        re.compile(r"need at least (?P<need>\d+) observations, got (?P<got>\d+)"),
+        gettext_lazy("at least %(need)s observations are needed, there are %(got)s"),
+    ),
+    (
+        re.compile(r"need at least (?P<need>\d+) weekly points, got (?P<got>\d+)"),
+        gettext_lazy("at least %(need)s weeks of history are needed, there are %(got)s"),
+    ),
+    (
+        re.compile(r"deadline is (?P<days>-?\d+) days ahead; forecasts stop at (?P<max>\d+) days"),
+        gettext_lazy("the deadline is %(days)s days ahead; forecasts stop at %(max)s days"),
+    ),
+    (re.compile(r"target is not a finite number"), gettext_lazy("the target is not a number")),
+    (
+        re.compile(r"the model could not produce a finite forecast"),
+        gettext_lazy("the model could not produce a forecast"),
+    ),
+)
+
+_METHODS = {
+    "ets-damped-weekly": gettext_lazy("damped-trend exponential smoothing on weekly values"),
+    "bootstrap-weekly-increments": gettext_lazy("resampling of recent weekly changes"),
+    "observed": gettext_lazy("observed value"),
+    "none": gettext_lazy("no forecast"),
+}
+
+
+def anomaly_label(label: str | None) -> str:
+    if not label:
+        return ""
+    return str(_ANOMALY_LABELS.get(label, label))
+
+
+def forecast_reason(reason: str | None) -> str:
+    if not reason:
+        return ""
+    for pattern, template in _FORECAST_REASONS:
+        match = pattern.search(reason)
+        if match:
+            return str(template) % match.groupdict()
+    return reason
+
+
+def method_label(method: str | None) -> str:
+    if not method:
+        return ""
+    return str(_METHODS.get(method, method))

@@ -35,6 +35,8 @@ class GoalForm(forms.ModelForm):
             "relevance": forms.Textarea(attrs={"rows": 2}),
             "target": forms.NumberInput(attrs={"step": "any"}),
         }
+        # The model fields have no verbose names of their own; these labels make them translatable.
+        labels = {"objective": _("business objective"), "account": _("account")}
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from smartsmm.core.metrics import METRICS_BY_KEY, Metric, Unit
+from smartsmm.goals import messages
 from smartsmm.goals.messages import CHECK_STATUSES, CRITERIA, STATUSES
 from smartsmm.web.formatting import format_number, format_percent, format_signed
 
@@ -94,3 +95,13 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def anomaly_label(label: str | None) -> str:
+    return messages.anomaly_label(label)
+
+
+@register.filter
+def method_label(method: str | None) -> str:
+    return messages.method_label(method)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from smartsmm.core import audit
 from smartsmm.core.metrics import METRICS, PeriodData
@@ -30,9 +31,9 @@ def _window(request: HttpRequest, today: date) -> tuple[Period, int | None, str]
             start, end = date.fromisoformat(start_arg), date.fromisoformat(end_arg)
             if start <= end and (end - start).days <= 3 * 366:
                 return Period(start, min(end, yesterday) if start <= yesterday else end), None, ""
-            error = "from/to: expected from ≤ to and at most three years apart"
+            error = _("from/to: expected from ≤ to and at most three years apart")
         except ValueError:
-            error = "from/to: expected dates as YYYY-MM-DD"
+            error = _("from/to: expected dates as YYYY-MM-DD")
     else:
         error = ""
     try:
