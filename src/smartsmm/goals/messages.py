@@ -46,7 +46,20 @@ def metric_name(key: Any, language: str) -> str:
 
 
 def _pace(value: Any) -> str:
-    return format_number(value, decimals=1) if isinstance(value, int | float) else "—"
+    # Rates move by hundredths of a percentage point a day; counts by whole units.
+    if not isinstance(value, int | float):
+        return "—"
+    return format_number(value, decimals=1 if abs(value) >= 1 else 3)
+
+
+def scope_name(scope: Any) -> str:
+    """A scope label from the evaluation ("vk:coffee", "vk", "client:coffee") in words."""
+    text = str(scope or "")
+    if text.startswith("client:"):
+        return _("all the client's accounts")
+    if ":" not in text and text:
+        return _("all %(platform)s accounts") % {"platform": text}
+    return text
 
 
 def check_reason(check: Mapping[str, Any], language: str) -> str:
@@ -57,7 +70,7 @@ def check_reason(check: Mapping[str, Any], language: str) -> str:
     if code == "specific.ok":
         return _("%(kpi)s for %(scope)s, target %(target)s.") % {
             "kpi": kpi,
-            "scope": p.get("scope"),
+            "scope": scope_name(p.get("scope")),
             "target": format_number(p.get("target")),
         }
     if code == "specific.no_kpi":
