@@ -230,11 +230,13 @@ def test_it_computes_err_as_a_ratio_of_totals_so_a_low_reach_post_does_not_pull_
     assert compute_kpi("err", _data(DAILY, posts)) == pytest.approx(15 / 1010 * 100)
 
 
-def test_it_counts_every_post_of_the_period_in_the_er_by_followers_denominator():
-    # A post whose counters are all unreported counts as 0 engagements, not as a missing post:
-    # (10 + 0) ÷ 2 posts ÷ 1000 × 100 = 0.5.
+def test_it_leaves_posts_without_any_counter_out_of_engagement_kpis():
+    # A post whose counters were all unreported is unknown, not "0 engagements": it would dilute ER.
+    # ER by followers: 10 ÷ 1 counted post ÷ 1000 × 100 = 1.0; engagements = 10.
     posts = [PostRecord(_at(D1), likes=10), PostRecord(_at(D2))]
-    assert compute_kpi("er_followers", _data(DAILY, posts)) == pytest.approx(0.5)
+    assert compute_kpi("er_followers", _data(DAILY, posts)) == pytest.approx(1.0)
+    assert compute_kpi("engagements", _data(DAILY, posts)) == 10
+    assert compute_kpi("engagements", _data(DAILY, [PostRecord(_at(D1))])) is None
 
 
 # --- The catalogue itself -------------------------------------------------------------------------

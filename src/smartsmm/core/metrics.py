@@ -27,7 +27,7 @@ from smartsmm.core.objectives import ALL_PLATFORMS, Objective, Platform
 from smartsmm.core.periods import Period
 from smartsmm.core.types import DailySeries, PostRecord
 
-CATALOGUE_VERSION = "2026.11.1"
+CATALOGUE_VERSION = "2026.11.2"
 
 # Daily metrics an account can store (one row per account, metric and day).
 DAILY_METRICS: tuple[str, ...] = (
@@ -156,28 +156,36 @@ def _reach_rate(data: PeriodData) -> float | None:
     return _ratio(mean_reach, data.mean_in_period("followers"))
 
 
+def _counted_posts(data: PeriodData) -> list[PostRecord]:
+    # A post whose platform reported no interaction counter at all is unknown, not "0 engagements":
+    # counting it would dilute ER, so it stays out of numerators and denominators alike.
+    return [p for p in data.posts if p.has_engagement_counters]
+
+
 def _engagements(data: PeriodData) -> float | None:
-    if not data.posts:
+    posts = _counted_posts(data)
+    if not posts:
         return None
-    return float(sum(p.engagements for p in data.posts))
+    return float(sum(p.engagements for p in posts))
 
 
 def _er_followers(data: PeriodData) -> float | None:
-    if not data.posts:
+    posts = _counted_posts(data)
+    if not posts:
         return None
-    per_post = sum(p.engagements for p in data.posts) / len(data.posts)
+    per_post = sum(p.engagements for p in posts) / len(posts)
     return _ratio(per_post, data.mean_in_period("followers"))
 
 
 def _err(data: PeriodData) -> float | None:
-    posts = _posts_with(data, "reach")
+    posts = [p for p in _posts_with(data, "reach") if p.has_engagement_counters]
     if not posts:
         return None
     return _ratio(sum(p.engagements for p in posts), sum(p.reach or 0 for p in posts))
 
 
 def _er_views(data: PeriodData) -> float | None:
-    posts = _posts_with(data, "views")
+    posts = [p for p in _posts_with(data, "views") if p.has_engagement_counters]
     if not posts:
         return None
     return _ratio(sum(p.engagements for p in posts), sum(p.views or 0 for p in posts))
@@ -374,7 +382,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         key="engagements",
-        version=1,
+        version=2,
         name_ru="Вовлечения",
         name_en="Engagements",
         unit=Unit.COUNT,
@@ -391,7 +399,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         key="er_followers",
-        version=1,
+        version=2,
         name_ru="ER по подписчикам",
         name_en="ER by followers",
         unit=Unit.PERCENT,
@@ -411,7 +419,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         key="err",
-        version=1,
+        version=2,
         name_ru="ERR (по охвату)",
         name_en="ERR (by reach)",
         unit=Unit.PERCENT,
@@ -432,7 +440,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         key="er_views",
-        version=1,
+        version=2,
         name_ru="ER по просмотрам (ERV)",
         name_en="ER by views",
         unit=Unit.PERCENT,

@@ -150,7 +150,12 @@ def check_relevant(facts: GoalFacts) -> Check:
         return Check(Criterion.RELEVANT, CheckStatus.FAIL, "relevant.no_objective")
     if facts.metric is None:
         return Check(Criterion.RELEVANT, CheckStatus.FAIL, "relevant.no_kpi")
-    serving = [m.key for m in METRICS if m.serves(facts.objective)]
+    # Suggest only KPIs the scope's platforms can measure: "reach" is no advice for a Telegram channel.
+    serving = [
+        m.key
+        for m in METRICS
+        if m.serves(facts.objective) and (not facts.scope_platforms or m.platforms & facts.scope_platforms)
+    ]
     if not facts.metric.serves(facts.objective):
         return Check(
             Criterion.RELEVANT,

@@ -31,6 +31,11 @@ class PostRecord:
     text: str = ""
 
     @property
+    def has_engagement_counters(self) -> bool:
+        """Whether the platform reported any interaction counter for this post."""
+        return any(v is not None for v in (self.likes, self.comments, self.shares, self.saves))
+
+    @property
     def engagements(self) -> int:
         """Interactions counted for ER: likes + comments + shares/reposts + saves (see the catalogue)."""
         return sum(v for v in (self.likes, self.comments, self.shares, self.saves) if v is not None)
