@@ -198,3 +198,57 @@ def test_it_lists_goals_with_checks_probability_and_status(capsys):
     assert {g["client"] for g in json.loads(out)} == {"fitness-studio"}
     assert Agency.objects.count() == 1
     assert not seed_demo(today=today), "seeding twice changes nothing"
+
+
+@pytest.mark.django_db
+def test_it_imports_and_exports_through_the_cli_and_round_trips(capsys, tmp_path, account, other_client):
+    from smartsmm.clients.models import SocialAccount
+
+    daily = tmp_path / "daily.csv"
+    daily.write_text("date,followers,reach\n2026-10-01,1000,200\n2026-10-02,1010,\n2026-10-03,1025,180\n")
+    code, out, _ = run(capsys, "import", "daily", str(daily), "--account", "vk:coffee")
+    assert code == 0 and "3 rows read" in out
+    exported = tmp_path / "exported.csv"
+    code, _, _ = run(capsys, "export", "daily", "--account", "vk:coffee", "--out", str(exported))
+    assert code == 0
+    SocialAccount.objects.create(
+        agency=other_client.agency, client=other_client, platform="telegram", external_id="77", handle="gym"
+    )
+    assert run(capsys, "import", "daily", str(exported), "--account", "telegram:gym")[0] == 0
+    again = tmp_path / "again.csv"
+    run(capsys, "export", "daily", "--account", "telegram:gym", "--out", str(again))
+    assert again.read_bytes() == exported.read_bytes()
+    code, out, _ = run(capsys, "import", "daily", str(daily), "--account", "vk:coffee")
+    assert code == 0 and "0 written, 3 unchanged" in out
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_bad_import_listing_every_bad_row_and_writes_nothing(capsys, tmp_path, account):
+    from smartsmm.measurements.models import DailyMetric
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,followers,colour\n2026-10-01,-5,red\n31/02/2026,10,blue\n2026-10-01,7,green\n")
+    code, _, err = run(capsys, "import", "daily", str(bad), "--account", "vk:coffee")
+    assert code == 1
+    assert f"{bad}:1:colour: unknown column" in err
+    assert "nothing was imported" in err
+    assert "Traceback" not in err
+    assert not DailyMetric.objects.exists()
+    code, _, err = run(capsys, "import", "daily", str(bad), "--account", "vk:nobody")
+    assert code == 2 and "--account vk:nobody: no such account" in err
+    code, _, err = run(capsys, "import", "daily", str(bad), "--account", "coffee")
+    assert code == 2 and "expected platform:handle" in err
+    code, _, err = run(
+        capsys,
+        "export",
+        "daily",
+        "--account",
+        "vk:coffee",
+        "--from",
+        "2026-10-05",
+        "--to",
+        "2026-10-01",
+        "--out",
+        str(tmp_path / "x.csv"),
+    )
+    assert code == 2 and "is before --from" in err
