@@ -117,8 +117,10 @@ def _target_for(goal: Goal, difficulty: str, today: date) -> float:
     goal.baseline_value, goal.baseline_date = (found[0], found[1]) if found else (None, None)
     probe = forecast_goal(list(series.dates), list(series.values), series.values[-1], goal.deadline)
     p10, p50, p90 = probe.p10 or 0.0, probe.p50 or 0.0, probe.p90 or 0.0
+    current = series.values[-1]
     if difficulty == "on_track":
-        raw = p10 + 0.4 * (p50 - p10)  # about 70–80 % likely
+        # Between today's value and the median at the deadline: about 65–80 % likely.
+        raw = current + 0.6 * (p50 - current) if p50 > current else p10 + 0.4 * (p50 - p10)
     elif difficulty == "at_risk":
         raw = p50 + 0.45 * (p90 - p50)  # about 30–35 % likely
     else:

@@ -241,8 +241,17 @@ def evaluate_goal(goal: Goal, *, today: date | None = None, save: bool = True) -
     evaluation = evaluate_draft(GoalDraft.from_goal(goal), today=today)
     goal.evaluation = evaluation
     goal.evaluated_at = timezone.now()
+    # Copies for lists (see Goal.evaluation_status); `progress` always holds a status.
+    goal.evaluation_status = str(evaluation["progress"]["status"])
+    probability = evaluation["forecast"].get("probability")
+    goal.evaluation_probability = float(probability) if probability is not None else None
     if save:
-        Goal.objects.filter(pk=goal.pk).update(evaluation=evaluation, evaluated_at=goal.evaluated_at)
+        Goal.objects.filter(pk=goal.pk).update(
+            evaluation=evaluation,
+            evaluated_at=goal.evaluated_at,
+            evaluation_status=goal.evaluation_status,
+            evaluation_probability=goal.evaluation_probability,
+        )
     return evaluation
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +54,14 @@ def _pace(value: Any) -> str:
     return format_number(value, decimals=1 if abs(value) >= 1 else 3)
 
 
+def _day(value: Any) -> str:
+    """An ISO date from an evaluation in the user's short date format (25.11.2026 in Russian)."""
+    try:
+        return date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
 def scope_name(scope: Any) -> str:
     """A scope label from the evaluation ("vk:coffee", "vk", "client:coffee") in words."""
     text = str(scope or "")
@@ -85,16 +95,16 @@ def check_reason(check: Mapping[str, Any], language: str) -> str:
             "baseline": format_number(p.get("baseline")),
         }
     if code == "measurable.ok":
-        return _("Data is fresh: last value on %(date)s.") % {"date": p.get("last_date")}
+        return _("Data is fresh: last value on %(date)s.") % {"date": _day(p.get("last_date"))}
     if code == "measurable.stale":
         return _("Data is %(days)s days old (last value on %(date)s): check the collection.") % {
             "days": p.get("days"),
-            "date": p.get("last_date"),
+            "date": _day(p.get("last_date")),
         }
     if code == "measurable.too_old":
         return _("No data for %(days)s days (last value on %(date)s): the KPI is not being measured.") % {
             "days": p.get("days"),
-            "date": p.get("last_date"),
+            "date": _day(p.get("last_date")),
         }
     if code == "measurable.no_data":
         return _("There is no data for %(kpi)s in this scope yet.") % {"kpi": kpi}
@@ -163,18 +173,18 @@ def check_reason(check: Mapping[str, Any], language: str) -> str:
         return _("Choose a KPI that serves the objective.")
     if code == "time_bound.ok":
         return _("Deadline %(deadline)s, in %(days)s days.") % {
-            "deadline": p.get("deadline"),
+            "deadline": _day(p.get("deadline")),
             "days": p.get("days"),
         }
     if code == "time_bound.no_deadline":
         return _("Set a deadline.")
     if code == "time_bound.before_start":
         return _("The deadline %(deadline)s is not after the start %(start)s.") % {
-            "deadline": p.get("deadline"),
-            "start": p.get("start"),
+            "deadline": _day(p.get("deadline")),
+            "start": _day(p.get("start")),
         }
     if code == "time_bound.past":
-        return _("The deadline %(deadline)s has passed.") % {"deadline": p.get("deadline")}
+        return _("The deadline %(deadline)s has passed.") % {"deadline": _day(p.get("deadline"))}
     if code == "time_bound.too_close":
         return _("The deadline is only %(days)s days away: give it at least a week.") % {
             "days": p.get("days")

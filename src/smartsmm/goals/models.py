@@ -38,6 +38,12 @@ class Goal(models.Model):
     # cached because a forecast costs tens of milliseconds and lists show many goals at once.
     evaluation = models.JSONField(default=dict, blank=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)
+    # The evaluation's progress status and probability again, in columns of their own, written with
+    # it by goals.evaluation.evaluate_goal: the overview lists hundreds of goals and shows only these
+    # two, and must not load and decode every evaluation (its history alone is tens of kilobytes).
+    # An empty status means "never evaluated".
+    evaluation_status = models.CharField(max_length=20, blank=True, default="", editable=False)
+    evaluation_probability = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("goal")

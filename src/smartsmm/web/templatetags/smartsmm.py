@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 
 from smartsmm.core.metrics import METRICS_BY_KEY, Metric, Unit
 from smartsmm.goals import messages
@@ -105,3 +107,34 @@ def anomaly_label(label: str | None) -> str:
 @register.filter
 def method_label(method: str | None) -> str:
     return messages.method_label(method)
+
+
+_WEEKDAYS = (
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+)
+
+
+@register.filter
+def weekday_name(index: int) -> str:
+    """0 = Monday, as in the audit."""
+    try:
+        return str(_WEEKDAYS[int(index)])
+    except (IndexError, TypeError, ValueError):
+        return str(index)
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """An ISO date string (as cached in evaluations) in the user's short date format."""
+    if not value:
+        return "—"
+    try:
+        return date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)

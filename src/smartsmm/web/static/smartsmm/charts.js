@@ -16,7 +16,12 @@
   function goalChart(d) {
     var actual = (d.series.dates || []).map(function (x, i) { return [x, d.series.values[i]]; });
     var plan = d.plan.baseline === null ? [] : [[d.plan.start, d.plan.baseline], [d.plan.deadline, d.plan.target]];
-    var fan = d.fan || [];
+    var fan = (d.fan || []).slice();
+    // The fan starts where the facts end, so the two read as one line.
+    if (fan.length && actual.length) {
+      var last = actual[actual.length - 1];
+      fan.unshift({ date: last[0], p10: last[1], p50: last[1], p90: last[1] });
+    }
     var lower = fan.map(function (p) { return [p.date, p.p10]; });
     var band = fan.map(function (p) { return [p.date, p.p90 - p.p10]; });
     var median = fan.map(function (p) { return [p.date, p.p50]; });
@@ -24,14 +29,16 @@
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : fmt.format(v); } },
       legend: { top: 0, data: [ru ? "Факт" : "Actual", ru ? "План" : "Plan", ru ? "Медиана прогноза" : "Forecast median", ru ? "p10–p90" : "p10–p90"] },
-      grid: { left: 70, right: 20, top: 40, bottom: 50 },
+      grid: { left: 70, right: 60, top: 40, bottom: 50 },
       xAxis: { type: "time" },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
       dataZoom: [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }],
       series: [
         { name: ru ? "Факт" : "Actual", type: "line", data: actual, showSymbol: false, lineStyle: { width: 2, color: "#3355ff" }, itemStyle: { color: "#3355ff" } },
-        { name: ru ? "План" : "Plan", type: "line", data: plan, showSymbol: true, lineStyle: { type: "dashed", color: "#1d2330" }, itemStyle: { color: "#1d2330" },
-          markLine: { silent: true, symbol: "none", label: { formatter: ru ? "Цель" : "Target" }, lineStyle: { color: "#d43c3c", type: "dotted" }, data: [{ yAxis: d.plan.target }] } },
+        { name: ru ? "План" : "Plan", type: "line", data: plan, showSymbol: true, lineStyle: { type: "dashed", color: "#1d2330" }, itemStyle: { color: "#1d2330" } },
+        { name: "target", type: "line", data: actual.length ? [[actual[0][0], d.plan.target], [d.plan.deadline, d.plan.target]] : [], showSymbol: false, silent: true,
+          lineStyle: { type: "dotted", color: "#d43c3c" }, tooltip: { show: false },
+          endLabel: { show: true, formatter: ru ? "Цель" : "Target", color: "#d43c3c" } },
         { name: "lower", type: "line", data: lower, stack: "fan", showSymbol: false, lineStyle: { opacity: 0 }, tooltip: { show: false } },
         { name: "p10–p90", type: "line", data: band, stack: "fan", showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(51,85,255,0.18)" }, itemStyle: { color: "rgba(51,85,255,0.4)" }, tooltip: { show: false } },
         { name: ru ? "Медиана прогноза" : "Forecast median", type: "line", data: median, showSymbol: false, lineStyle: { type: "dashed", color: "#7f9bff" }, itemStyle: { color: "#7f9bff" } }
@@ -79,21 +86,26 @@
   function heatmapChart(all) {
     var h = all.heatmap;
     var cells = [];
-    var max = 0;
+    var values = [];
     for (var wd = 0; wd < 7; wd++) {
       for (var hr = 0; hr < 24; hr++) {
         var v = h.means[wd][hr];
-        if (v !== null) { cells.push([hr, wd, +(v * 100).toFixed(2), h.counts[wd][hr]]); max = Math.max(max, v * 100); }
+        if (v !== null) { cells.push([hr, wd, +(v * 100).toFixed(2), h.counts[wd][hr]]); values.push(v * 100); }
       }
     }
+    // A single viral post would make every other cell look the same pale colour: the scale tops out
+    // at the 90th percentile of the cells instead of their maximum.
+    values.sort(function (a, b) { return a - b; });
+    var top = values.length ? values[Math.min(values.length - 1, Math.floor(values.length * 0.9))] : 1;
     return {
       animation: false,
       tooltip: { formatter: function (p) { return WEEKDAYS[p.value[1]] + " " + p.value[0] + ":00 — " + fmt.format(p.value[2]) + " % (" + p.value[3] + (ru ? " пост." : " posts") + ")"; } },
-      grid: { left: 40, right: 10, top: 10, bottom: 60 },
+      grid: { left: 40, right: 70, top: 10, bottom: 30 },
       xAxis: { type: "category", data: Array.from({ length: 24 }, function (_, i) { return String(i); }), splitArea: { show: true } },
       yAxis: { type: "category", data: WEEKDAYS, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#eef1ff", "#3355ff"] } },
-      series: [{ type: "heatmap", data: cells, label: { show: false } }]
+      visualMap: { min: values.length ? values[0] : 0, max: top || 1, calculable: false, orient: "vertical", right: 0, top: "middle", itemHeight: 120, itemWidth: 12,
+        text: ["ER", ""], formatter: function (v) { return fmt.format(v) + " %"; }, inRange: { color: ["#f1f4ff", "#9fb2ff", "#3355ff", "#15236b"] } },
+      series: [{ type: "heatmap", data: cells, label: { show: false }, itemStyle: { borderColor: "#fff", borderWidth: 1 } }]
     };
   }
 
