@@ -40,6 +40,14 @@ class PlatformChoice(models.TextChoices):
     OK = Platform.OK.value, _("Odnoklassniki")
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a choice, like get_FOO_display (an unknown value is shown as it is)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Client(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="clients")
     name = models.CharField(_("name"), max_length=200)
@@ -84,6 +92,11 @@ class BusinessObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.get_objective_display()}"
+
+    def get_objective_display(self) -> str:  # type: ignore[no-redef]  # overrides Django's
+        # Django's generic get_FOO_display rebuilds a dict of all the choices on every call,
+        # hashing (so translating) each lazy label; the overview calls it for every objective.
+        return _choice_label(ObjectiveChoice, self.objective)
 
 
 class AccountStatus(models.TextChoices):
@@ -137,6 +150,10 @@ class SocialAccount(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.ref_key = (self.handle or self.external_id).strip().lstrip("@").lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_platform_display(self) -> str:  # type: ignore[no-redef]  # overrides Django's
+        # See BusinessObjective.get_objective_display.
+        return _choice_label(PlatformChoice, self.platform)
 
     @property
     def ref(self) -> str:
