@@ -1,8 +1,9 @@
 """Benchmark: importing a daily-metrics CSV against a plain bulk insert of the same rows.
 
 The issue's target: `import_daily` on a 1,000,000-row file runs at no less than half the speed of a
-plain `executemany` INSERT of the same (account, metric, day, value) rows into an empty table, i.e.
-baseline_time / import_time ≥ 0.5. The import's time includes reading, decoding, validating the
+plain bulk insert of the same (account, metric, day, value) rows into an empty table, i.e.
+baseline_time / import_time ≥ 0.5. The baseline is a plain `executemany` INSERT; on PostgreSQL also a
+plain COPY, and the faster of the two is the one the target is judged against. The import's time includes reading, decoding, validating the
 file and comparing with stored values; the baseline gets its rows ready-made in memory.
 
 Usage::
@@ -137,11 +138,33 @@ def _run(args: argparse.Namespace, scratch: Path) -> int:
                 with connection.cursor() as cursor:  # clear the deleted rows' dead tuples out of the way
                     cursor.execute(f"VACUUM ANALYZE {table}")
 
-        def baseline() -> float:
+        def plain_insert() -> float:
             started = time.perf_counter()
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
             return time.perf_counter() - started
+
+        def plain_copy() -> float:
+            # PostgreSQL's fastest plain bulk load: COPY straight into the table, no conflict handling.
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(f"COPY {table} (account_id, metric, day, value) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return time.perf_counter() - started
+
+        def baseline() -> float:
+            """The plain bulk insert; on PostgreSQL the faster of executemany and COPY."""
+            seconds = plain_insert()
+            baselines["executemany"] = seconds
+            if connection.vendor == "postgresql":
+                empty_table()
+                baselines["copy"] = plain_copy()
+                seconds = min(seconds, baselines["copy"])
+            return seconds
+
+        baselines: dict[str, float] = {}
 
         if args.baseline_first:
             baseline_seconds = baseline()
@@ -170,13 +193,15 @@ def _run(args: argparse.Namespace, scratch: Path) -> int:
                 f"re-import        {reimport_seconds:8.2f} s  {args.rows / reimport_seconds:12,.0f} rows/s"
                 f"  (nothing changed)"
             )
-        print(
-            f"bulk insert      {baseline_seconds:8.2f} s  {args.rows / baseline_seconds:12,.0f} rows/s"
-            f"  {values / baseline_seconds:12,.0f} values/s"
-        )
+        for name, seconds in baselines.items():
+            print(
+                f"bulk {name:<11} {seconds:8.2f} s  {args.rows / seconds:12,.0f} rows/s"
+                f"  {values / seconds:12,.0f} values/s  (ratio {seconds / import_seconds:.2f})"
+            )
         verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
         print(
-            f"ratio            {ratio:.2f} (baseline time / import time; target ≥ {TARGET_RATIO}: {verdict})"
+            f"ratio            {ratio:.2f} (fastest plain bulk insert's time / import time; "
+            f"target ≥ {TARGET_RATIO}: {verdict})"
         )
         return 0 if ratio >= TARGET_RATIO else 1
     finally:

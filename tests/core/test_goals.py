@@ -6,7 +6,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from smartsmm.core.goals import GoalSeries, ProgressStatus, baseline, goal_series, plan_value, progress
+from smartsmm.core.goals import (
+    GoalSeries,
+    ProgressStatus,
+    baseline,
+    chart_start,
+    goal_series,
+    plan_value,
+    progress,
+)
 from smartsmm.core.metrics import METRICS_BY_KEY
 from smartsmm.core.types import PostRecord
 
@@ -322,3 +330,12 @@ def test_it_grades_a_lower_is_better_goal_against_the_plan_downwards(value, expe
 )
 def test_it_settles_a_lower_is_better_goal_when_the_value_is_at_or_below_the_target(value, expected):
     assert _progress({JAN11: value}, today=_jan(12), lower_is_better=True).status is expected
+
+
+def test_it_draws_cumulative_goals_from_their_start_and_others_with_context():
+    start, deadline = date(2026, 1, 1), date(2026, 12, 31)
+    assert chart_start(METRICS_BY_KEY["leads"], start, deadline) == start
+    # Half of the 364-day span before the start: 182 days.
+    assert chart_start(METRICS_BY_KEY["followers"], start, deadline) == date(2025, 7, 3)
+    # At least 60 days of context for a short goal.
+    assert chart_start(METRICS_BY_KEY["err"], start, date(2026, 2, 1)) == date(2025, 11, 2)

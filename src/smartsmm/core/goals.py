@@ -107,6 +107,17 @@ def goal_series(
     return _rolling_series(metric, daily, posts, until=until)
 
 
+def chart_start(metric: Metric, start: date, deadline: date) -> date:
+    """The first day of a goal's history worth drawing next to its plan.
+
+    A cumulative goal starts at zero on its start date, so its history before that is not shown; other
+    goals show a stretch before the start as long as half the goal's span (at least 60 days) for context.
+    """
+    if metric.goal_measure is GoalMeasure.CUMULATIVE:
+        return start
+    return start - timedelta(days=max(60, (deadline - start).days // 2))
+
+
 def _value_before(series: Mapping[date, float], start: date) -> float | None:
     before = [d for d in series if d < start]
     if before:

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from smartsmm.clients.models import Client, SocialAccount
 from smartsmm.core.forecast import GoalForecast, forecast_goal
-from smartsmm.core.goals import GoalSeries, baseline, goal_series, progress
+from smartsmm.core.goals import GoalSeries, baseline, chart_start, goal_series, progress
 from smartsmm.core.metrics import CATALOGUE_VERSION, Metric, get_metric
 from smartsmm.core.objectives import Objective, Platform
 from smartsmm.core.smart import GoalFacts, evaluate_smart, overall_status
 from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.queries import ScopeData, scope_data
 
-EVALUATION_FORMAT = 1
+EVALUATION_FORMAT = 2
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
@@ -178,7 +178,14 @@ def evaluate_draft(
         if draft.target is not None and draft.deadline is not None and series.dates:
             fc, forecast = _forecast(metric, series, draft.target, draft.deadline)
     result["baseline"] = {"value": base_value, "date": base_date.isoformat() if base_date else None}
-    result["series"] = {"dates": [d.isoformat() for d in series.dates], "values": list(series.values)}
+    # Only the part of the history the goal page draws is kept: the whole history is in the
+    # database, and a cached evaluation should stay a few kilobytes.
+    first_drawn = chart_start(metric, start, draft.deadline or today) if metric is not None else start
+    drawn = [i for i, d in enumerate(series.dates) if d >= first_drawn]
+    result["series"] = {
+        "dates": [series.dates[i].isoformat() for i in drawn],
+        "values": [series.values[i] for i in drawn],
+    }
     result["forecast"] = forecast
     probability = fc.probability if fc is not None and fc.status == "ok" else None
     metric_last_date = series.dates[-1] if series.dates else None

@@ -6,7 +6,6 @@ write (403 for a client viewer), then the method: a stranger learns nothing from
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from smartsmm.clients.models import Client
-from smartsmm.core.metrics import GoalMeasure, Metric, get_metric
+from smartsmm.core.metrics import get_metric
 from smartsmm.goals.evaluation import evaluate_draft, evaluate_goal, is_stale
 from smartsmm.goals.messages import check_reason
 from smartsmm.goals.models import Goal
@@ -36,7 +35,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     metric = get_metric(goal.metric_key)
     evaluation = goal.evaluation
     chart = {
-        "series": _chart_window(evaluation.get("series", {}), goal, metric),
+        "series": evaluation.get("series", {}),
         "fan": evaluation.get("forecast", {}).get("fan", []),
         "plan": {
             "start": goal.start_date.isoformat(),
@@ -62,21 +61,6 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "language": get_language() or "ru",
         },
     )
-
-
-def _chart_window(series: dict[str, Any], goal: Goal, metric: Metric) -> dict[str, Any]:
-    """The part of the goal's history worth drawing next to its plan.
-
-    A cumulative goal starts at zero on its start date, so its history before that is not shown; other
-    goals show a stretch before the start as long as half the goal's span (at least 60 days) for context.
-    """
-    if metric.goal_measure is GoalMeasure.CUMULATIVE:
-        first = goal.start_date
-    else:
-        first = goal.start_date - timedelta(days=max(60, (goal.deadline - goal.start_date).days // 2))
-    dates, values = series.get("dates", []), series.get("values", [])
-    keep = [i for i, d in enumerate(dates) if d >= first.isoformat()]
-    return {"dates": [dates[i] for i in keep], "values": [values[i] for i in keep]}
 
 
 def _save_goal(form: GoalForm, request: HttpRequest, client: Client) -> Goal:
