@@ -24,6 +24,10 @@ OBJECT_ROUTES: dict[str, tuple[str, bool]] = {
     "goal-edit": ("goal", True),
     "goal-delete": ("goal", True),
     "account": ("account", False),
+    "client-edit": ("client", True),
+    "account-create": ("client", True),
+    "account-edit": ("account", True),
+    "account-import": ("account", True),
 }
 
 

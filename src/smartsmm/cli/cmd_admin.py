@@ -6,7 +6,7 @@ import argparse
 import getpass
 
 from smartsmm.cli.base import CliError, Context, existing_file
-from smartsmm.cli.slugs import make_slug
+from smartsmm.clients.slugs import make_slug
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

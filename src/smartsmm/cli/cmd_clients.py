@@ -7,7 +7,7 @@ import argparse
 from django.core.exceptions import ValidationError
 
 from smartsmm.cli.base import CliError, Context, print_table
-from smartsmm.cli.slugs import make_slug
+from smartsmm.clients.slugs import RESERVED_SLUGS, make_slug
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +33,8 @@ def add_client(args: argparse.Namespace, context: Context) -> int:
     slug = args.slug or make_slug(name)
     if not slug or make_slug(slug) != slug:
         raise CliError(f"--slug {slug!r}: expected lowercase latin letters, digits and hyphens")
+    if slug in RESERVED_SLUGS:
+        raise CliError(f"--slug {slug}: the word is reserved by the web app, choose another")
     if Client.objects.filter(agency=agency, slug=slug).exists():
         raise CliError(f"--slug {slug}: a client with this slug already exists in {agency.slug}")
     client = Client(agency=agency, name=name, slug=slug, timezone=args.timezone)

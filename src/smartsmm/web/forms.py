@@ -9,10 +9,12 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from smartsmm.clients.models import Client
+from smartsmm.clients.models import BusinessObjective, Client, SocialAccount
+from smartsmm.clients.slugs import RESERVED_SLUGS, make_slug
 from smartsmm.core.metrics import METRICS
 from smartsmm.goals.evaluation import GoalDraft, client_today
 from smartsmm.goals.models import Goal, ScopeKind
+from smartsmm.tenancy.models import Agency
 
 
 class GoalForm(forms.ModelForm):
@@ -87,3 +89,105 @@ class GoalForm(forms.ModelForm):
             start=data.get("start_date"),
             deadline=data.get("deadline"),
         )
+
+
+class ClientForm(forms.ModelForm):
+    """A client of the agency: its name, URL slug, time zone and what it is about."""
+
+    class Meta:
+        model = Client
+        fields = ["name", "slug", "timezone", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _(
+            "Latin letters, digits and hyphens; made from the name when left empty."
+        )
+        self.fields["timezone"].help_text = _(
+            "The client's reports and days follow this time zone, e.g. Europe/Moscow."
+        )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or make_slug(self.data.get("name", "") or "")
+        if not slug:
+            raise forms.ValidationError(_("Enter a slug: latin letters, digits and hyphens."))
+        if make_slug(slug) != slug:
+            raise forms.ValidationError(
+                _("Use lowercase latin letters, digits and hyphens only, e.g. coffee-chain.")
+            )
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This word is reserved; choose another slug."))
+        taken = Client.objects.filter(agency=self.agency, slug=slug).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another client of the agency already uses this slug."))
+        return slug
+
+    def save(self, commit: bool = True) -> Client:
+        client: Client = super().save(commit=False)
+        client.agency = self.agency
+        if commit:
+            client.save()
+        return client
+
+
+ObjectiveFormSet: Any = forms.inlineformset_factory(
+    Client,
+    BusinessObjective,
+    fields=["objective", "context", "priority"],
+    extra=1,
+    can_delete=True,
+    widgets={"context": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class AccountForm(forms.ModelForm):
+    """A social account entered by hand: where it is and why the client is there."""
+
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = SocialAccount
+        fields = ["platform", "external_id", "handle", "name", "url", "objective", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["objective"].queryset = client.objectives.all()  # type: ignore[attr-defined]
+        self.fields["external_id"].help_text = _("The platform's numeric id (VK community id, channel id…).")
+        self.fields["handle"].help_text = _(
+            "Short name without @; the account's reference is platform:handle."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        platform = data.get("platform")
+        key = (data.get("handle") or data.get("external_id") or "").strip().lstrip("@").lower()
+        if platform and key:
+            clash = SocialAccount.objects.filter(
+                agency=self.client.agency, platform=platform, ref_key=key
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "handle", _("The agency already has the account %(ref)s.") % {"ref": f"{platform}:{key}"}
+                )
+        return data
+
+    def save(self, commit: bool = True) -> SocialAccount:
+        account: SocialAccount = super().save(commit=False)
+        account.client = self.client
+        account.agency = self.client.agency
+        if commit:
+            account.save()
+        return account
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("what the file holds"),
+        choices=[("daily", _("Daily metrics")), ("posts", _("Posts"))],
+    )
+    file = forms.FileField(label=_("CSV or XLSX file"))

@@ -1,14 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from smartsmm.web.views import accounts, clients, goals, overview
+from smartsmm.web.views import accounts, clients, goals, manage, overview
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", overview.overview, name="overview"),
+    path("clients/new/", manage.client_create, name="client-create"),
     path("clients/<slug:slug>/", clients.client_detail, name="client"),
+    path("clients/<slug:slug>/edit/", manage.client_edit, name="client-edit"),
+    path("clients/<slug:slug>/accounts/new/", manage.account_create, name="account-create"),
     path("clients/<slug:slug>/kpis/", clients.client_kpis, name="client-kpis"),
     path("clients/<slug:slug>/goals/new/", goals.goal_create, name="goal-create"),
     path("clients/<slug:slug>/goals/check/", goals.goal_check, name="goal-check"),
@@ -16,4 +19,6 @@ urlpatterns = [
     path("goals/<int:pk>/edit/", goals.goal_edit, name="goal-edit"),
     path("goals/<int:pk>/delete/", goals.goal_delete, name="goal-delete"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account"),
+    path("accounts/<int:pk>/edit/", manage.account_edit, name="account-edit"),
+    path("accounts/<int:pk>/import/", manage.account_import, name="account-import"),
 ]

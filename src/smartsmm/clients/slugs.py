@@ -17,3 +17,7 @@ _CYRILLIC = {
 def make_slug(name: str) -> str:
     latin = "".join(_CYRILLIC.get(ch, ch) for ch in name.lower())
     return slugify(latin)[:80].strip("-")
+
+
+# Slugs that are words of the web app's URLs (/clients/new/) and so cannot name a client.
+RESERVED_SLUGS = frozenset({"new"})
