@@ -31,11 +31,18 @@ def import_file(args: argparse.Namespace, context: Context) -> int:
     path = existing_file(args.file, "FILE")
     account = find_account(context, args.account)
     run = import_daily if args.kind == "daily" else import_posts
+    # The file is read and checked first (no bar: it cannot say how far it is), then the bar follows
+    # the writing batch by batch.
     with tqdm(
-        total=1, desc=f"import {args.kind}", unit="file", file=context.err, disable=None, leave=False
+        desc=f"import {args.kind}", unit="row", unit_scale=True, file=context.err, disable=None, leave=False
     ) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
         try:
-            result = run(path, account)
+            result = run(path, account, progress=advance)
         except ImportFailed as failed:
             bar.close()
             for line in failed.errors:
@@ -43,7 +50,6 @@ def import_file(args: argparse.Namespace, context: Context) -> int:
             raise CliError(
                 f"{path}: {failed.total_errors} problem(s) found, nothing was imported", exit_code=1
             ) from None
-        bar.update(1)
     context.print(
         f"{path}: {result.rows_read} rows read, {result.rows_written} written, "
         f"{result.rows_unchanged} unchanged ({account.ref})"

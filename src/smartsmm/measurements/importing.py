@@ -14,7 +14,7 @@ wrong (-1 after an executemany that matched nothing, psycopg issue #178).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,9 @@ from smartsmm.measurements.fileformats import POST_COUNTERS, ImportFailed, read_
 from smartsmm.measurements.models import DailyMetric, Post
 
 __all__ = ["BATCH_ROWS", "ImportFailed", "ImportResult", "import_daily", "import_posts"]
+
+# Told (rows done, rows in all) as an import advances, e.g. to move a progress bar.
+Progress = Callable[[int, int], None]
 
 # File rows per round trip: large enough that per-statement overhead vanishes, small enough that a
 # batch's parameters and the stored values loaded for comparison stay a few megabytes.
@@ -88,12 +91,13 @@ def _mark_changed(account: SocialAccount) -> None:
 # Daily metrics
 
 
-def import_daily(path: Path, account: SocialAccount) -> ImportResult:
+def import_daily(path: Path, account: SocialAccount, *, progress: Progress | None = None) -> ImportResult:
     """Import a daily-metrics file into an account (format: `smartsmm.measurements.fileformats`).
 
     Args:
         path: The .csv, .txt or .xlsx file; error messages name it as given.
         account: The account the values belong to.
+        progress: Called after each written batch with (rows done, rows in the file).
 
     Returns:
         The counts of rows read, written and unchanged.
@@ -170,6 +174,8 @@ def import_daily(path: Path, account: SocialAccount) -> ImportResult:
                 written += changed
             if params:
                 _write_batch(cursor, upsert, params)
+            if progress is not None:
+                progress(start + len(indexes), len(order))
         if upsert.copy is not None:
             cursor.execute(f"DROP TABLE {stage}")
         if written:
@@ -189,7 +195,7 @@ def _stored_daily(rows: Iterable[tuple[str, Any, float]]) -> dict[tuple[str, dat
 # Posts
 
 
-def import_posts(path: Path, account: SocialAccount) -> ImportResult:
+def import_posts(path: Path, account: SocialAccount, *, progress: Progress | None = None) -> ImportResult:
     """Import a posts file into an account (format: `smartsmm.measurements.fileformats`).
 
     Posts are matched by external_id within the account: new ones are added, existing ones get the
@@ -198,6 +204,7 @@ def import_posts(path: Path, account: SocialAccount) -> ImportResult:
     Args:
         path: The .csv, .txt or .xlsx file; error messages name it as given.
         account: The account the posts belong to; times without an offset are in its client's zone.
+        progress: Called after each written batch with (rows done, rows in the file).
 
     Returns:
         The counts of rows read, written and unchanged.
@@ -237,6 +244,8 @@ def import_posts(path: Path, account: SocialAccount) -> ImportResult:
             if params:
                 # Posts are few (thousands, not millions): executemany is fast enough on both databases.
                 _write_batch(cursor, _Upsert(sql=upsert_sql), params)
+            if progress is not None:
+                progress(start + len(batch), len(table.rows))
         if written:
             _mark_changed(account)
     return ImportResult(
