@@ -339,3 +339,15 @@ def test_it_draws_cumulative_goals_from_their_start_and_others_with_context():
     assert chart_start(METRICS_BY_KEY["followers"], start, deadline) == date(2025, 7, 3)
     # At least 60 days of context for a short goal.
     assert chart_start(METRICS_BY_KEY["err"], start, date(2026, 2, 1)) == date(2025, 11, 2)
+
+
+def test_it_starts_rolling_windows_only_once_every_input_is_tracked():
+    # Clicks are tracked from day 0, leads only from day 30: a window covering days before 30 would
+    # read as a low conversion. The first window ends on day 30 + 27 = 57.
+    clicks = {_day(i): 100 for i in range(70)}
+    leads = {_day(i): 5 for i in range(30, 70)}
+    series = _series(
+        "conversion_rate", {"site_clicks": clicks, "leads": leads}, [], start=_day(70), until=_day(69)
+    )
+    assert series.dates[0] >= _day(57)
+    assert all(v == pytest.approx(5.0) for v in series.values)

@@ -126,18 +126,38 @@ def _value_before(series: Mapping[date, float], start: date) -> float | None:
     return series[min(after)] if after else None
 
 
-def _data_span(daily: Mapping[str, DailySeries], posts: Sequence[PostRecord]) -> tuple[date, date] | None:
-    days = [d for series in daily.values() for d in series]
-    days += [p.published_at.date() for p in posts]
-    if not days:
-        return None
-    return min(days), max(days)
+def _data_span(
+    metric: Metric, daily: Mapping[str, DailySeries], posts: Sequence[PostRecord]
+) -> tuple[date, date] | None:
+    """The days on which every input of the KPI is tracked.
+
+    A window must not start before one of its inputs was tracked: conversion measured while only
+    clicks were tracked (leads came later) would read as a low conversion and mislead the forecast.
+    """
+    starts: list[date] = []
+    ends: list[date] = []
+    post_days = [p.published_at.date() for p in posts]
+    for name in metric.inputs:
+        if name.startswith("post."):
+            if not post_days:
+                return None
+            continue
+        series = daily.get(name)
+        if not series:
+            return None
+        starts.append(min(series))
+        ends.append(max(series))
+    if not starts:
+        # A KPI of posts alone: posts are events, not a tracked series, so only they bound it.
+        return min(post_days), max(post_days)
+    first, last = max(starts), min(ends)
+    return (first, last) if first <= last else None
 
 
 def _rolling_series(
     metric: Metric, daily: Mapping[str, DailySeries], posts: Sequence[PostRecord], *, until: date
 ) -> GoalSeries:
-    span = _data_span(daily, posts)
+    span = _data_span(metric, daily, posts)
     if span is None:
         return GoalSeries((), ())
     first, last = span
