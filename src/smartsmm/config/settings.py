@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "smartsmm.clients",
     "smartsmm.measurements",
     "smartsmm.goals",
+    "smartsmm.collection",
     "smartsmm.web",
 ]
 
