@@ -14,6 +14,9 @@ from django.contrib.auth.models import User
 from smartsmm.clients.models import BusinessObjective, Client, SocialAccount
 from smartsmm.tenancy.models import Agency, Membership, Role
 
+# The fake VK world (fixture `vk`) for the connector, sync and CLI tests.
+pytest_plugins = ["tests.vk_world"]
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from smartsmm.cli import cmd_accounts, cmd_admin, cmd_clients, cmd_data, cmd_forecast, cmd_goals, cmd_server
+from smartsmm.cli import (
+    cmd_accounts,
+    cmd_admin,
+    cmd_clients,
+    cmd_data,
+    cmd_forecast,
+    cmd_goals,
+    cmd_server,
+    cmd_sync,
+)
 
-MODULES = (cmd_server, cmd_clients, cmd_accounts, cmd_data, cmd_goals, cmd_forecast, cmd_admin)
+MODULES = (cmd_server, cmd_clients, cmd_accounts, cmd_data, cmd_sync, cmd_goals, cmd_forecast, cmd_admin)
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
