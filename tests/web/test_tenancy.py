@@ -28,6 +28,15 @@ OBJECT_ROUTES: dict[str, tuple[str, bool]] = {
     "account-create": ("client", True),
     "account-edit": ("account", True),
     "account-import": ("account", True),
+    "account-connect": ("client", True),
+    "client-goals": ("client", False),
+    "client-accounts": ("client", False),
+    "client-version": ("client", False),
+    "account-live": ("account", False),
+    "account-version": ("account", False),
+    "account-sync-log": ("account", False),
+    "account-sync": ("account", True),
+    "account-token": ("account", True),
 }
 
 

@@ -191,3 +191,18 @@ class ImportForm(forms.Form):
         choices=[("daily", _("Daily metrics")), ("posts", _("Posts"))],
     )
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class AccountPurposeForm(forms.Form):
+    """Why the client is on the platform being connected, and which objective the account serves."""
+
+    objective = forms.ModelChoiceField(
+        label=_("business objective"), queryset=BusinessObjective.objects.none(), required=False
+    )
+    rationale = forms.CharField(
+        label=_("why this platform"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = client.objectives.all()  # type: ignore[attr-defined]

@@ -7,9 +7,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from smartsmm.clients.models import SocialAccount
 from smartsmm.core import audit
 from smartsmm.core.metrics import METRICS, PeriodData
 from smartsmm.core.objectives import Platform
@@ -17,6 +19,8 @@ from smartsmm.core.periods import Change, Period
 from smartsmm.goals.evaluation import client_today
 from smartsmm.measurements.queries import scope_data
 from smartsmm.web.access import with_access
+from smartsmm.web.views.collection import sync_log_context
+from smartsmm.web.views.live import data_version, poller_context
 
 WINDOWS = (30, 90, 180, 365)
 DEFAULT_WINDOW = 90
@@ -45,10 +49,8 @@ def _window(request: HttpRequest, today: date) -> tuple[Period, int | None, str]
     return Period(yesterday - timedelta(days=days - 1), yesterday), days, error
 
 
-@with_access
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
-    account = access.account(pk)
+def account_context(request: HttpRequest, account: SocialAccount) -> dict[str, Any]:
+    """What the account page's live part shows: KPIs, charts, anomalies and posts of the window."""
     client = account.client
     tz = client.tz
     today = client_today(client)
@@ -113,25 +115,39 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rhythm": rhythm.to_dict(),
         "heatmap": hours.to_dict(),
     }
-    return render(
-        request,
-        "web/account.html",
-        {
-            "account": account,
-            "client": client,
-            "window": window,
-            "previous": previous,
-            "days": days,
-            "windows": WINDOWS,
-            "window_error": window_error,
-            "kpis": kpis,
-            "rhythm": rhythm,
-            "hours": hours,
-            "ranked": ranked,
-            "anomalies": anomalies,
-            "completeness": completeness,
-            "summary": summary,
-            "charts": charts,
-            "language": language,
-        },
-    )
+    return {
+        "account": account,
+        "client": client,
+        "window": window,
+        "previous": previous,
+        "days": days,
+        "windows": WINDOWS,
+        "window_error": window_error,
+        "kpis": kpis,
+        "rhythm": rhythm,
+        "hours": hours,
+        "ranked": ranked,
+        "anomalies": anomalies,
+        "completeness": completeness,
+        "summary": summary,
+        "charts": charts,
+        "language": language,
+        "query": request.GET.urlencode(),
+    }
+
+
+@with_access
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    account = access.account(pk)
+    context = account_context(request, account)
+    context.update(sync_log_context(account, can_write=access.can_write))
+    context.update(poller_context(reverse("account-version", args=[pk]), data_version([account])))
+    return render(request, "web/account.html", context)
+
+
+@with_access
+def account_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live part of the account page (htmx): fetched again when the account's data changed."""
+    account = request.access.account(pk)  # type: ignore[attr-defined]
+    return render(request, "web/partials/account_live.html", account_context(request, account))

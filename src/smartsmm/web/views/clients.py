@@ -7,13 +7,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from smartsmm.clients.models import Client
 from smartsmm.core.periods import add_months, month_comparison
-from smartsmm.goals.evaluation import client_today, evaluate_goal
+from smartsmm.goals.evaluation import client_today, evaluate_goal, is_stale
+from smartsmm.goals.models import Goal
 from smartsmm.measurements.kpis import kpi_table
 from smartsmm.web.access import with_access
+from smartsmm.web.views.live import data_version, poller_context
 
 
 def _month_arg(value: str | None, today: date) -> tuple[int, int]:
@@ -60,20 +63,48 @@ def kpi_context(request: HttpRequest, client: Client) -> dict[str, Any]:
 def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
     client = access.client(slug)
-    goals = list(client.goals.select_related("objective", "account"))
-    for goal in goals:
-        if not goal.evaluation:
-            evaluate_goal(goal)
     context = kpi_context(request, client)
     context.update(
         {
             "objectives": list(client.objectives.prefetch_related("accounts")),
             "accounts": list(client.accounts.select_related("objective")),
-            "goals": goals,
+            "goals": _goals(client),
             "can_write": access.can_write,
         }
     )
+    context.update(poller_context(reverse("client-version", args=[slug]), data_version(context["accounts"])))
     return render(request, "web/client.html", context)
+
+
+def _goals(client: Client) -> list[Goal]:
+    goals = list(client.goals.select_related("objective", "account"))
+    for goal in goals:
+        if not goal.evaluation or is_stale(goal):
+            evaluate_goal(goal)
+    return goals
+
+
+@with_access
+def client_goals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The client's goals table (htmx): fetched again when an account's data changed."""
+    client = request.access.client(slug)  # type: ignore[attr-defined]
+    return render(request, "web/partials/client_goals.html", {"client": client, "goals": _goals(client)})
+
+
+@with_access
+def client_accounts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The client's accounts with their collection status (htmx)."""
+    access = request.access  # type: ignore[attr-defined]
+    client = access.client(slug)
+    return render(
+        request,
+        "web/partials/client_accounts.html",
+        {
+            "client": client,
+            "accounts": list(client.accounts.select_related("objective")),
+            "can_write": access.can_write,
+        },
+    )
 
 
 @with_access
