@@ -81,7 +81,7 @@ def start_world(
 ) -> tuple[VkWorld, Callable[[], None]]:
     url, stop = serve_in_thread(fake)
     monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
-    client = HttpClient(clock=clock, sleep=clock.advance, wall_clock=clock, rng=random.Random(2))
+    client = HttpClient(clock=clock, sleep=clock.sleep, wall_clock=clock, rng=random.Random(2))
     return VkWorld(fake=fake, clock=clock, url=url, http=client), stop
 
 

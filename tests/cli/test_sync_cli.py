@@ -31,7 +31,7 @@ def live_vk(monkeypatch):
     url, stop = serve_in_thread(fake)
     monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
     clock = ManualClock()
-    client = http.HttpClient(clock=clock, sleep=clock.advance)
+    client = http.HttpClient(clock=clock, sleep=clock.sleep)
     monkeypatch.setattr(http, "_shared", client)
     try:
         yield fake

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date
 
@@ -16,11 +17,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo.add_argument(
         "--reset", action="store_true", help="delete the demo agency and seed it anew for today"
     )
+    demo.add_argument("--no-worker", action="store_true", help="do not run the collection worker inside")
+    demo.add_argument(
+        "--no-fake", action="store_true", help="do not start the fake VK server (collection then fails)"
+    )
     demo.set_defaults(handler=run_demo)
     serve = sub.add_parser("serve", help="run the web app")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run the collection worker inside (run `smartsmm worker` separately)",
+    )
     serve.set_defaults(handler=run_serve)
     migrate = sub.add_parser("migrate", help="create or upgrade the database")
     migrate.set_defaults(handler=run_migrate)
@@ -60,7 +70,20 @@ def run_demo(args: argparse.Namespace, context: Context) -> int:
     )
     if args.no_serve:
         return 0
-    return _serve("127.0.0.1", args.port, 8, context)
+    stop_fake = None
+    if not args.no_fake and not os.environ.get("SMARTSMM_VK_API_URL"):
+        from smartsmm.demo.live import start_demo_fake
+
+        # The demo's VK accounts are collected from a local fake VK whose numbers drift every few
+        # seconds; the variable is what the HTTP module reads, so the worker threads see it too.
+        url, stop_fake = start_demo_fake()
+        os.environ["SMARTSMM_VK_API_URL"] = url
+        context.print(f"fake VK API: {url}  (state: {url.removesuffix('/method')}/_fake/state)")
+    try:
+        return _serve("127.0.0.1", args.port, 8, context, worker=not args.no_worker)
+    finally:
+        if stop_fake is not None:
+            stop_fake()
 
 
 def run_serve(args: argparse.Namespace, context: Context) -> int:
@@ -68,10 +91,10 @@ def run_serve(args: argparse.Namespace, context: Context) -> int:
 
     _check_port(args.port)
     call_command("migrate", interactive=False, verbosity=0)
-    return _serve(args.host, args.port, args.threads, context)
+    return _serve(args.host, args.port, args.threads, context, worker=not args.no_worker)
 
 
-def _serve(host: str, port: int, threads: int, context: Context) -> int:
+def _serve(host: str, port: int, threads: int, context: Context, *, worker: bool) -> int:
     import socket
 
     from waitress import serve
@@ -82,8 +105,21 @@ def _serve(host: str, port: int, threads: int, context: Context) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         if probe.connect_ex((host, port)) == 0:
             raise CliError(f"--port {port}: {host}:{port} is already in use; choose another with --port")
-    start_refresher()
+    stop_worker = None
+    if worker:
+        from smartsmm.collection.worker import start_embedded_worker
+
+        # The worker's periodic tasks also refresh stale goal evaluations.
+        stop_worker = start_embedded_worker()
+        context.print("collection worker: running inside (--no-worker to run `smartsmm worker` apart)")
+    else:
+        # No worker here: keep goal evaluations fresh with the light in-process refresher.
+        start_refresher()
     context.print(f"smartsmm is running at http://{host}:{port}/  (Ctrl+C to stop)")
     context.out.flush()
-    serve(application, host=host, port=port, threads=threads, ident="smartsmm", _quiet=True)
+    try:
+        serve(application, host=host, port=port, threads=threads, ident="smartsmm", _quiet=True)
+    finally:
+        if stop_worker is not None:
+            stop_worker()
     return 0

@@ -11,11 +11,24 @@ from smartsmm.cli import (
     cmd_data,
     cmd_forecast,
     cmd_goals,
+    cmd_keys,
     cmd_server,
     cmd_sync,
+    cmd_worker,
 )
 
-MODULES = (cmd_server, cmd_clients, cmd_accounts, cmd_data, cmd_sync, cmd_goals, cmd_forecast, cmd_admin)
+MODULES = (
+    cmd_server,
+    cmd_clients,
+    cmd_accounts,
+    cmd_data,
+    cmd_sync,
+    cmd_goals,
+    cmd_forecast,
+    cmd_admin,
+    cmd_keys,
+    cmd_worker,
+)
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

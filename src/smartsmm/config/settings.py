@@ -147,3 +147,8 @@ LOGGING = {
 
 # A goal's forecast is cached on the goal and recomputed when newer data arrives or after this age.
 SMARTSMM_EVALUATION_MAX_AGE_HOURS = env_int("SMARTSMM_EVALUATION_MAX_AGE_HOURS", 24)
+
+# The collection worker's task queue (smartsmm.collection.tasks): a SQLite file in the data folder by
+# default, Redis when REDIS_URL is set (several worker machines); immediate mode runs tasks inline.
+REDIS_URL = env_str("REDIS_URL")
+SMARTSMM_QUEUE_IMMEDIATE = env_bool("SMARTSMM_QUEUE_IMMEDIATE", False)

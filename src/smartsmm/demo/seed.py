@@ -17,10 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from smartsmm.clients.models import BusinessObjective, Client, SocialAccount
+from smartsmm.collection.models import Credential, SyncState
 from smartsmm.core.forecast import forecast_goal
 from smartsmm.core.goals import baseline, goal_series
 from smartsmm.core.metrics import get_metric
 from smartsmm.demo.generate import DEMO_CLIENTS, demo_history_range, demo_profiles, generate_account_history
+from smartsmm.fakes.vk import DEMO_COMMUNITIES, DEMO_TOKENS
 from smartsmm.goals.evaluation import evaluate_goal, scope_accounts
 from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.models import DailyMetric, Post
@@ -200,7 +202,7 @@ def seed_demo(
                 agency=agency,
                 client=clients[slug],
                 platform=profile.platform,
-                external_id=str(100000 + index * 7919),
+                external_id=_external_id(profile.platform, profile.handle, index),
                 handle=profile.handle,
                 name=f"{clients[slug].name} · {profile.platform}",
                 url=_account_url(profile.platform, profile.handle),
@@ -211,6 +213,8 @@ def seed_demo(
             )
             history = generate_account_history(profile, start, end, seed=DEMO_SEED + index, tz=tz)
             metrics, posts = _bulk_history(account, history)
+            if profile.platform == "vk":
+                _connect_to_fake(account, start)
             _print(progress_to, f"  {account.ref}: {metrics} daily values, {posts} posts")
         viewer = User.objects.filter(username=VIEWER_USERNAME).first() or User.objects.create_user(
             VIEWER_USERNAME, password=DEMO_PASSWORD
@@ -244,6 +248,25 @@ def seed_demo(
             goal.save()
             evaluate_goal(goal, today=today)
     return True
+
+
+def _external_id(platform: str, handle: str, index: int) -> str:
+    """The fake VK's community id for the demo's VK accounts (so the worker collects them)."""
+    if platform == "vk":
+        for community in DEMO_COMMUNITIES:
+            if community.screen_name == handle:
+                return str(community.group_id)
+    return str(100000 + index * 7919)
+
+
+def _connect_to_fake(account: SocialAccount, history_start: date) -> None:
+    """Store the fake's admin token and a schedule that treats the seeded history as backfilled.
+
+    The first sync is then incremental — today's members, the last days of statistics, the recent
+    posts — and extends the seeded history instead of re-reading (and overwriting) it.
+    """
+    Credential.objects.create(account=account, token=DEMO_TOKENS["admin"])
+    SyncState.objects.create(account=account, history_starts=history_start, backfilled_at=timezone.now())
 
 
 def demo_data_ends() -> date | None:

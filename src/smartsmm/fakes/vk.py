@@ -145,6 +145,10 @@ class ManualClock:
         self.now += seconds
         return self.now
 
+    def sleep(self, seconds: float) -> None:
+        """A stand-in for time.sleep: waiting only moves the clock."""
+        self.advance(seconds)
+
 
 @dataclass
 class Post:
