@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -210,8 +210,12 @@ def dispatch_due(now: datetime | None = None) -> int:
 
 def _fresh_connections() -> None:
     # A worker thread lives for days: drop connections the database closed or that outlived
-    # CONN_MAX_AGE, before and after each task (what Django does around each request).
-    close_old_connections()
+    # CONN_MAX_AGE, before and after each task (what Django does around each request). Never inside
+    # a transaction (immediate mode in tests runs tasks inside the test's transaction): Django would
+    # close a connection whose autocommit differs from the settings, i.e. any in a transaction.
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 @huey.task(retries=0)
