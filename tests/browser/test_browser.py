@@ -1,4 +1,5 @@
-"""In a real browser: charts draw, and the goal form re-checks SMART as you type (htmx).
+"""In a real browser: charts draw, the goal form re-checks SMART as you type (htmx), and an open
+account page shows a sync's new numbers without a reload (acceptance 5 of issue 4).
 
 Needs Debian's chromium and chromium-driver. Without them these tests are skipped, unless
 SMARTSMM_REQUIRE_BROWSER=1 (set by CI, which installs them) turns the skip into a failure.
@@ -8,10 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from smartsmm.collection.models import Credential
+from smartsmm.collection.sync import sync_account
+from smartsmm.fakes.vk import MSK, FakeVK, serve_in_thread
 from smartsmm.goals.models import Goal
 from smartsmm.measurements.models import DailyMetric, Post
 from tests.conftest import PASSWORD
@@ -125,3 +130,38 @@ def test_it_rechecks_the_goal_as_you_type_and_fills_a_proposed_target(browser, l
     goal = Goal.objects.get()
     assert goal.target < 999999
     WebDriverWait(browser, 15).until(_charts_drawn)
+
+
+def test_an_open_account_page_shows_a_syncs_new_numbers_without_a_reload(
+    browser, live_server, owner, account, monkeypatch
+):
+    # The page polls every 15 s in production; 1 s here keeps the test short (same mechanism).
+    monkeypatch.setattr("smartsmm.web.views.live.POLL_SECONDS", 1)
+    token = "vk1.a.browser-test-token"
+    fake = FakeVK().with_community(  # real clock: the worker's view of a live VK
+        int(account.external_id), account.handle, 20_000, posts=20, days=30, seed=5, admin_tokens=[token]
+    )
+    url, stop = serve_in_thread(fake)
+    monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
+    try:
+        Credential.objects.create(account=account, token=token)
+        assert sync_account(account).status == "ok"
+        _login(browser, live_server, owner)
+        browser.get(f"{live_server.url}/accounts/{account.pk}/")
+        tiles = "return [...document.querySelectorAll('.kpi-tile .kpi-value')].map(e => e.textContent.trim())"
+        before = browser.execute_script(tiles)
+        assert before, "no KPI tiles on the page"
+        browser.execute_script("window.__marker = 1")
+
+        # The tiles audit the days up to yesterday: change yesterday's numbers on the fake.
+        group_id, yesterday = int(account.external_id), int(time.time()) - 86_400
+        fake.set_day_stats(
+            group_id, datetime.fromtimestamp(yesterday, MSK).date(), reach=900_000, views=990_000
+        )
+        fake.add_post(group_id, "a hit", date=yesterday, likes=50_000, views=200_000)
+        assert sync_account(account).status == "ok"  # as the worker would
+
+        WebDriverWait(browser, 60, poll_frequency=0.5).until(lambda d: d.execute_script(tiles) != before)
+        assert browser.execute_script("return window.__marker") == 1  # same document: no reload
+    finally:
+        stop()

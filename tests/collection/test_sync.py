@@ -50,7 +50,8 @@ def test_a_first_sync_fills_followers_history_and_the_whole_wall(vk, connected):
         assert daily["views", day] == stats.views
         assert daily["subscribed", day] == stats.subscribed
         assert daily["unsubscribed", day] == stats.unsubscribed
-    assert len(daily) == 1 + 4 * COFFEE_DAYS
+    # Followers measured today, estimated for the other stats days (test_follower_history_… below).
+    assert len(daily) == 1 + 4 * COFFEE_DAYS + (COFFEE_DAYS - 1)
     assert Post.objects.filter(account=connected).count() == COFFEE_POSTS
     assert Post.objects.filter(account=connected, reach__isnull=False).count() == 300
 
@@ -68,6 +69,52 @@ def test_a_first_sync_fills_followers_history_and_the_whole_wall(vk, connected):
     assert state.backfilled_at == now
     assert state.next_counters_at == now + timedelta(hours=1)
     assert state.next_daily_at == now + timedelta(days=1)
+
+
+def test_a_first_sync_estimates_follower_history_from_the_flows_and_keeps_measured_counts(vk, connected):
+    community = vk.fake.community(COFFEE)
+    measured_day = today(vk) - timedelta(days=10)
+    writes.upsert_daily(connected, [("followers", measured_day, 12_345.0)])  # e.g. imported earlier
+
+    sync_account(connected, connector=vk.connector(), now=vk.now())
+
+    followers = {d: v for (m, d), v in stored_daily(connected).items() if m == "followers"}
+    assert set(followers) == set(community.stats)  # every stats day, nothing before the first
+    assert followers[today(vk)] == 20_000  # measured now
+    assert followers[measured_day] == 12_345  # measured earlier: never overwritten
+    # Walking back from today's count: F(d − 1) = F(d) − subscribed(d) + unsubscribed(d).
+    level, day = 20_000, today(vk)
+    while day > min(community.stats):
+        level += community.stats[day].unsubscribed - community.stats[day].subscribed
+        day -= timedelta(days=1)
+        if day != measured_day:
+            assert followers[day] == level, day
+
+
+def test_the_follower_estimate_is_written_once_and_later_measurements_replace_it(vk, connected):
+    sync_account(connected, connector=vk.connector(), now=vk.now())
+    yesterday = today(vk) - timedelta(days=1)
+    estimate = stored_daily(connected)["followers", yesterday]
+
+    vk.clock.advance(86_400)  # a day later: yesterday's estimate is now the day before
+    vk.fake.set_members(COFFEE, 25_000)
+    sync_account(connected, connector=vk.connector(), now=vk.now())
+
+    daily = stored_daily(connected)
+    assert daily["followers", today(vk)] == 25_000  # measured
+    assert daily["followers", yesterday] == estimate  # not re-estimated from the new count
+    writes.upsert_daily(connected, [("followers", yesterday, 19_999.0)])  # a measured value wins
+    sync_account(connected, connector=vk.connector(), now=vk.now())
+    assert stored_daily(connected)["followers", yesterday] == 19_999
+
+
+def test_a_daily_only_first_sync_measures_the_count_it_walks_back_from(vk, connected):
+    run = sync_account(connected, kinds=["daily"], connector=vk.connector(), now=vk.now())
+
+    followers = {d: v for (m, d), v in stored_daily(connected).items() if m == "followers"}
+    assert followers[today(vk)] == 20_000
+    assert len(followers) == COFFEE_DAYS
+    assert run.requests == 2  # the statistics, then groups.getById for the count
 
 
 def test_a_second_sync_changes_nothing(vk, connected):
@@ -195,7 +242,7 @@ def test_a_failure_while_writing_posts_writes_no_post_and_keeps_the_other_kinds(
 
     assert len(calls) == 2  # posts with reach were written, then those without failed: all rolled back
     assert not Post.objects.filter(account=connected).exists()
-    assert DailyMetric.objects.filter(account=connected).count() == 1 + 4 * COFFEE_DAYS
+    assert DailyMetric.objects.filter(account=connected).count() == 1 + 4 * COFFEE_DAYS + (COFFEE_DAYS - 1)
     (run,) = SyncRun.objects.all()
     assert run.status == SyncStatus.FAILED and "internal error: RuntimeError: disk full" in run.error
     assert run.requests == 4

@@ -6,6 +6,7 @@ the connector will. Rate limits run on a ManualClock, so nothing here sleeps.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -323,53 +324,126 @@ def test_it_refuses_execute_code_it_cannot_run(vk: Client) -> None:
     assert envelope["execute_errors"][0]["error_code"] == 27
 
 
-# vk_api's VkTools.get_all script (python273/vk_api:vk_api/tools.py), built the way vk_api builds it:
-# lines stripped and joined, arguments JSON-encoded except method/max_count/start_offset.
+# vk_api 11.10.1's VkTools.get_all script (vk_api/tools.py, `vk_get_all_items.code`), reproduced so
+# the test runs without vk_api; test_the_reproduced_get_all_script_is_vk_apis checks it is the same.
 _VK_API_GET_ALL = """
-    var max_count = %(max_count)s,
-        offset = %(start_offset)s,
-        key = %(key)s;
+    var params = %(values)s,
+        calls = 0,
+        items = [],
+        count = %(count)s,
+        offset = %(offset)s,
+        ri;
 
-    var params = {count: max_count, offset: offset} + %(values)s;
+    while(calls < 25) {
+        calls = calls + 1;
 
-    var r = API.%(method)s(params),
-        items = r[key],
-        i = 1;
+        params.offset = offset * %(offset_mul)s;
+        var response = API.%(method)s(params),
+            new_count = response.count,
+            count_diff = (count == null ? 0 : new_count - count);
+        if (!response) {
+            return {"_error": 1};
+        }
 
-    while(i < 25 && offset + max_count <= r.count) {
-        offset = offset + max_count;
-        params.offset = offset;
+        if (count_diff < 0) {
+            offset = offset + count_diff;
+        } else {
+            ri = response.%(key)s;
+            items = items + ri.slice(count_diff);
+            offset = offset + params.count + count_diff;
+            if (ri.length < params.count) {
+                calls = 99;
+            }
+        }
 
-        items = items + API.%(method)s(params)[key];
+        count = new_count;
 
-        i = i + 1;
+        if (count != null && offset >= count) {
+            calls = 99;
+        }
     };
 
-    return {count: r.count, items: items, offset: offset + max_count};
+    return {
+        count: count,
+        items: items,
+        offset: offset,
+        more: calls != 99
+    };
 """
 
 
-def test_it_runs_the_vk_api_get_all_script_for_a_benchmark_baseline(vk: Client, fake: FakeVK) -> None:
+def vk_api_get_all_code(
+    method: str, key: str, values: dict[str, Any], count: int | None, offset: int, offset_mul: int = 1
+) -> str:
+    """The ``code`` vk_api's VkFunction sends: lines stripped and joined, ``values`` and ``count``
+    JSON-encoded (compact, non-ASCII kept), the other arguments inserted as text."""
     minified = "".join(line.strip() for line in _VK_API_GET_ALL.splitlines())
-    fake.reset_counters()
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    return minified % {
+        "method": method,
+        "key": key,
+        "values": dumps(values),
+        "count": dumps(count),
+        "offset": str(offset),
+        "offset_mul": str(offset_mul),
+    }
+
+
+def get_all_like_vk_api(
+    vk: Client, max_count: int, between: Callable[[], None] = lambda: None
+) -> tuple[list[dict[str, Any]], int]:
+    """vk_api's get_all_iter loop over the zerno wall; returns the items and the executes made."""
+    values = {"owner_id": -ZERNO, "count": max_count}
     items: list[dict[str, Any]] = []
+    count: int | None = None
     offset = 0
-    while True:  # vk_api's get_all_iter loop
-        code = minified % {
-            "method": "wall.get",
-            "values": json.dumps({"owner_id": -ZERNO}, separators=(",", ":")),
-            "key": '"items"',
-            "max_count": 100,
-            "start_offset": offset,
-        }
+    requests = 0
+    while True:
+        code = vk_api_get_all_code("wall.get", "items", values, count, offset)
         response = vk.ok("execute", code=code, post=True)
+        requests += 1
         items += response["items"]
-        offset = response["offset"]
-        if offset >= response["count"]:
-            break
+        if not response["more"]:
+            return items, requests
+        count, offset = response["count"], response["offset"]
+        between()
+
+
+def test_the_reproduced_get_all_script_is_vk_apis() -> None:
+    tools = pytest.importorskip("vk_api.tools")
+    assert tools.vk_get_all_items.code == _VK_API_GET_ALL
+    values = {"owner_id": -ZERNO, "count": 100, "filter": "всё"}
+    assert tools.vk_get_all_items.compile(
+        {"method": "wall.get", "key": "items", "values": values, "count": None, "offset": 0, "offset_mul": 1}
+    ) == vk_api_get_all_code("wall.get", "items", values, None, 0)
+
+
+def test_it_runs_the_vk_api_get_all_script_for_a_benchmark_baseline(vk: Client, fake: FakeVK) -> None:
+    fake.reset_counters()
+    items, requests = get_all_like_vk_api(vk, 100)
     assert [item["id"] for item in items] == list(range(1_000, 0, -1))
-    assert fake.count() == 1
-    assert fake.count("wall.get", include_inner=True) == 11  # 10 pages and one empty page past the end
+    assert requests == fake.count() == 1
+    assert fake.count("wall.get", include_inner=True) == 10  # the 10th page reaches count: stop
+
+
+def test_the_get_all_script_follows_a_wall_that_grows_as_the_script_says(vk: Client, fake: FakeVK) -> None:
+    # 10 posts a page → 250 per execute → 4 executes; 3 posts published before each later one push
+    # the wall down by 3. The script slices the 3 repeated items off the first page (no duplicates)
+    # but also adds count_diff to the offset, so it then skips 3 unread posts: the fake computes
+    # exactly that, as VK would run vk_api 11.10.1's script.
+    items, requests = get_all_like_vk_api(vk, 10, between=lambda: [fake.add_post(ZERNO) for _ in range(3)])
+    ids = [item["id"] for item in items]
+    assert requests == 4
+    assert len(ids) == len(set(ids)) and max(ids) == 1_000  # no repeats, no new posts
+    missed = set(range(1, 1_001)) - set(ids)
+    assert len(missed) == 9 and {743, 742, 741} <= missed  # old positions 257..259, after page 250..256
+
+
+def test_it_answers_a_changed_get_all_script_with_error_12(vk: Client) -> None:
+    code = vk_api_get_all_code("wall.get", "items", {"owner_id": -ZERNO, "count": 100}, None, 0)
+    assert vk.error("execute", code=code.replace("calls < 25", "calls < 250"), post=True) == 12
+    no_count = vk_api_get_all_code("wall.get", "items", {"owner_id": -ZERNO}, None, 0)
+    assert vk.error("execute", code=no_count, post=True) == 12
 
 
 # ---------------------------------------------------------------------- rate limits and errors

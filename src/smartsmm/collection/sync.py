@@ -23,10 +23,15 @@ Ranges:
   the last stored day minus :data:`DAILY_OVERLAP_DAYS` (yesterday's partial numbers get final), or
   from the first missing day of the last :data:`GAP_WINDOW_DAYS` days if there is a gap (a failed
   day, a day VK answered late) — gaps are refilled wherever the platform still has the data.
+  The backfill also estimates the follower history the platform does not keep: walking back from
+  the latest measured count through subscribed − unsubscribed
+  (:func:`~smartsmm.core.stocks.reconstruct_stock_backwards`), written only on days without a
+  measured count (docs/decisions/0005-follower-history.md).
 - **posts** — the first sync reads the whole wall; later ones re-read the posts of the last
   :data:`POSTS_REFRESH` (their counters still grow) and everything newer than the latest stored post.
-- **counters** — followers now, written as today's value (point-in-time counters cannot be backfilled;
-  a missing day stays missing, it is never interpolated).
+- **counters** — followers now, written as today's value (point-in-time counters cannot be
+  backfilled from the platform — only estimated once from the flows, see **daily** — and a missing
+  day after that stays missing, it is never interpolated).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from smartsmm.connectors.base import (
     QuotaExhausted,
 )
 from smartsmm.connectors.registry import UnknownPlatform, get_connector
+from smartsmm.core.stocks import reconstruct_stock_backwards
 from smartsmm.lib.crypto import TokenDecryptError
 from smartsmm.lib.http import scrub
 from smartsmm.measurements.models import DailyMetric, Post
@@ -77,6 +83,9 @@ DAILY_OVERLAP_DAYS = 3
 GAP_WINDOW_DAYS = 90
 #: Posts whose counters are re-read on every daily sync.
 POSTS_REFRESH = timedelta(days=30)
+
+#: The daily flows of followers and their sign in the net change (followers are a stock).
+_FOLLOWER_FLOWS: dict[str, float] = {"subscribed": 1.0, "unsubscribed": -1.0}
 
 # Told (kind, steps done, steps expected) as a sync advances, e.g. to move a progress bar.
 SyncProgress = Callable[[str, int, int], None]
@@ -236,8 +245,20 @@ def _sync_daily(
     backfill = state.history_starts is None
     since = connector.history_floor if backfill else _daily_since(account, connector, state, today)
     collected = connector.collect_daily(account, token, since, today, progress=step)
+    anchor_rows: list[tuple[str, date, float]] = []
+    if backfill and _has_flows(collected.daily) and _followers_anchor(account, today) is None:
+        # The follower history needs one measured count to walk back from; a sync that ran the
+        # counters kind first has stored it, otherwise measure it now (one request).
+        anchor_rows = connector.collect_counters(account, token).daily
     with transaction.atomic():
-        written = upsert_daily(account, collected.daily)
+        written = upsert_daily(account, [*collected.daily, *anchor_rows])
+        if backfill:
+            estimated = _follower_history(account, collected.daily, today)
+            written += upsert_daily(account, estimated)
+            if estimated:
+                collected.notes.append(
+                    f"followers estimated for {len(estimated)} earlier days from subscribed/unsubscribed"
+                )
         fields = ["next_daily_at"]
         state.next_daily_at = moment + DAILY_EVERY
         if backfill:
@@ -246,6 +267,55 @@ def _sync_daily(
             fields.append("history_starts")
         state.save(update_fields=fields)
     return written, collected.notes
+
+
+def _has_flows(daily: Sequence[tuple[str, date, float]]) -> bool:
+    return any(metric in _FOLLOWER_FLOWS for metric, _day, _value in daily)
+
+
+def _followers_anchor(account: SocialAccount, today: date) -> tuple[date, float] | None:
+    """The latest stored follower count up to today, as (day, value): where the walk back starts."""
+    row = (
+        DailyMetric.objects.filter(account=account, metric="followers", day__lte=today)
+        .order_by("-day")
+        .values_list("day", "value")
+        .first()
+    )
+    return None if row is None else (row[0], row[1])
+
+
+def _follower_history(
+    account: SocialAccount, daily: Sequence[tuple[str, date, float]], today: date
+) -> list[tuple[str, date, float]]:
+    """Followers of the days before the stored count, walked back through subscribed − unsubscribed.
+
+    Platforms give followers only as the count now, but their daily flows for the past, so without
+    this a newly connected account has no growth history (docs/decisions/0005-follower-history.md).
+    Only days without a stored follower count get the estimate: a measured count always wins, and a
+    second run writes nothing new (so a killed-and-rerun backfill leaves the same rows).
+    """
+    anchor = _followers_anchor(account, today)
+    if anchor is None:
+        return []
+    net: dict[date, float] = {}
+    for metric, day, value in daily:
+        if metric in _FOLLOWER_FLOWS:
+            net[day] = net.get(day, 0.0) + _FOLLOWER_FLOWS[metric] * value
+    # Only the days the statistics cover: the level on the eve of the first one is derivable too,
+    # but it would sit before the account's recorded history start.
+    estimated = {
+        day: value
+        for day, value in reconstruct_stock_backwards(anchor[0], anchor[1], net).items()
+        if day in net
+    }
+    if not estimated:
+        return []
+    measured = set(
+        DailyMetric.objects.filter(
+            account=account, metric="followers", day__gte=min(estimated), day__lte=max(estimated)
+        ).values_list("day", flat=True)
+    )
+    return [("followers", day, value) for day, value in sorted(estimated.items()) if day not in measured]
 
 
 def _daily_since(account: SocialAccount, connector: Connector, state: SyncState, today: date) -> date:

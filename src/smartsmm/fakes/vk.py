@@ -11,7 +11,7 @@ reference marks a fact as unconfirmed ([U]) the choice made is said next to the 
 
 Methods: ``groups.getById``, ``stats.get``, ``stats.getPostReach``, ``wall.get`` and ``execute`` (the
 literal ``return [API.a({...}),API.b({...})];`` list that vk_api's request pool generates, plus the
-one fixed VKScript that vk_api's ``VkTools.get_all`` sends, so a benchmark can compare against it).
+one fixed VKScript that vk_api 11.10.1's ``VkTools.get_all`` sends, so a benchmark can compare against it).
 
 Demo tokens printed by ``python -m smartsmm.fakes.vk`` (fixed strings: they guard nothing):
 
@@ -1216,7 +1216,7 @@ class FakeVK:
 
         get_all = _match_get_all(code)
         if get_all is not None:
-            response: Any = _run_get_all(api, *get_all)
+            response: Any = _run_get_all(api, get_all)
         else:
             calls = _parse_call_list(code)
             if len(calls) > MAX_EXECUTE_CALLS:
@@ -1579,48 +1579,71 @@ def _parse_call_list(code: str) -> list[tuple[str, dict[str, Any]]]:
         raise VKError(12, str(exc)) from None
 
 
-# vk_api's VkTools.get_all sends this fixed VKScript (python273/vk_api:vk_api/tools.py,
-# `vk_get_all_items`), minified by joining stripped lines. The fake recognises exactly this text
-# and emulates it, so a benchmark can compare a connector with `VkTools.get_all` on the same fake.
+# vk_api's VkTools.get_all/get_all_iter sends this fixed VKScript (vk_api 11.10.1, vk_api/tools.py,
+# `vk_get_all_items`), minified by vk_api's VkFunction (lines stripped and joined); `values` and
+# `count` are JSON-encoded, `method`, `key`, `offset` and `offset_mul` inserted as plain text. The
+# fake recognises exactly this text and emulates it — it does not interpret VKScript — so a benchmark
+# can compare a connector with `VkTools.get_all` on the same fake. Any other script stays error 12.
 _GET_ALL_TEMPLATE = """
-    var max_count = %(max_count)s,
-        offset = %(start_offset)s,
-        key = %(key)s;
+    var params = %(values)s,
+        calls = 0,
+        items = [],
+        count = %(count)s,
+        offset = %(offset)s,
+        ri;
 
-    var params = {count: max_count, offset: offset} + %(values)s;
+    while(calls < 25) {
+        calls = calls + 1;
 
-    var r = API.%(method)s(params),
-        items = r[key],
-        i = 1;
+        params.offset = offset * %(offset_mul)s;
+        var response = API.%(method)s(params),
+            new_count = response.count,
+            count_diff = (count == null ? 0 : new_count - count);
+        if (!response) {
+            return {"_error": 1};
+        }
 
-    while(i < 25 && offset + max_count <= r.count) {
-        offset = offset + max_count;
-        params.offset = offset;
+        if (count_diff < 0) {
+            offset = offset + count_diff;
+        } else {
+            ri = response.%(key)s;
+            items = items + ri.slice(count_diff);
+            offset = offset + params.count + count_diff;
+            if (ri.length < params.count) {
+                calls = 99;
+            }
+        }
 
-        items = items + API.%(method)s(params)[key];
+        count = new_count;
 
-        i = i + 1;
+        if (count != null && offset >= count) {
+            calls = 99;
+        }
     };
 
-    return {count: r.count, items: items, offset: offset + max_count};
+    return {
+        count: count,
+        items: items,
+        offset: offset,
+        more: calls != 99
+    };
 """
 
 
 def _get_all_pattern() -> re.Pattern[str]:
     minified = "".join(line.strip() for line in _GET_ALL_TEMPLATE.splitlines())
     groups = {
-        "max_count": r"(?P<max_count>\d+)",
-        "start_offset": r"(?P<start_offset>\d+)",
-        "key": r'(?P<key>"[A-Za-z_]+")',
         "values": r"(?P<values>\{.*?\})",
+        "count": r"(?P<count>null|\d+)",
+        "offset": r"(?P<offset>-?\d+)",
+        "offset_mul": r"(?P<offset_mul>-?1)",
         "method": r"(?P<method>[A-Za-z]+\.[A-Za-z]+)",
+        "key": r"(?P<key>[A-Za-z_]+)",
     }
-    seen: set[str] = set()
     parts: list[str] = []
     for n, piece in enumerate(re.split(r"%\((\w+)\)s", minified)):
         if n % 2:
-            parts.append(f"(?P={piece})" if piece in seen else groups[piece])
-            seen.add(piece)
+            parts.append(groups[piece])
         else:
             parts.append(r"\s*".join(re.escape(chunk) for chunk in re.split(r"\s+", piece)))
     return re.compile(r"\s*" + "".join(parts) + r"\s*", re.S)
@@ -1629,44 +1652,75 @@ def _get_all_pattern() -> re.Pattern[str]:
 _GET_ALL_RE = _get_all_pattern()
 
 
-def _match_get_all(code: str) -> tuple[str, dict[str, Any], str, int, int] | None:
+@dataclass(frozen=True, slots=True)
+class _GetAllArgs:
+    """The arguments vk_api substituted into its get_all script."""
+
+    method: str
+    values: dict[str, Any]
+    key: str
+    count: int | None
+    offset: int
+    offset_mul: int
+
+
+def _match_get_all(code: str) -> _GetAllArgs | None:
     match = _GET_ALL_RE.fullmatch(code)
     if match is None:
         return None
     try:
         values = json.loads(match.group("values"))
-        key = json.loads(match.group("key"))
     except json.JSONDecodeError:
         raise VKError(12, "bad arguments") from None
-    if not isinstance(values, dict):
+    # vk_api always puts `count` (its max_count) into values; without an integer page size the
+    # script's `offset + params.count` has no meaning the fake could reproduce.
+    if not isinstance(values, dict) or not isinstance(values.get("count"), int):
         raise VKError(12, "bad arguments")
-    return match.group("method"), values, key, int(match.group("max_count")), int(match.group("start_offset"))
+    raw_count = match.group("count")
+    return _GetAllArgs(
+        method=match.group("method"),
+        values=values,
+        key=match.group("key"),
+        count=None if raw_count == "null" else int(raw_count),
+        offset=int(match.group("offset")),
+        offset_mul=int(match.group("offset_mul")),
+    )
 
 
-def _run_get_all(
-    api: Callable[[str, Mapping[str, Any]], Any],
-    method: str,
-    values: dict[str, Any],
-    key: str,
-    max_count: int,
-    offset: int,
-) -> dict[str, Any]:
-    """What VK computes for vk_api's get_all script: up to 25 pages of ``method`` in one request."""
-    params = {"count": max_count, "offset": offset, **values}
-    first = api(method, params)
-    if not isinstance(first, dict):
-        return {"count": None, "items": None, "offset": offset + max_count}  # r is false → nulls
-    items = list(first.get(key) or [])
-    total = int(first.get("count") or 0)
-    calls = 1
-    while calls < MAX_EXECUTE_CALLS and offset + max_count <= total:
-        offset += max_count
-        params["offset"] = offset
-        page = api(method, params)
-        if isinstance(page, dict):
-            items += page.get(key) or []
+def _run_get_all(api: Callable[[str, Mapping[str, Any]], Any], args: _GetAllArgs) -> dict[str, Any]:
+    """What VK computes for vk_api's get_all script: up to 25 pages of ``method`` in one request.
+
+    A line-by-line transcription of the script: ``count_diff`` is how far the total moved since
+    the previous page (posts added push items down, so the first ``count_diff`` items of the next
+    page were already read; posts deleted pull the offset back).
+    """
+    params = dict(args.values)
+    page_size: int = params["count"]
+    count, offset = args.count, args.offset
+    items: list[Any] = []
+    calls = 0
+    while calls < MAX_EXECUTE_CALLS:
         calls += 1
-    return {"count": total, "items": items, "offset": offset + max_count}
+        params["offset"] = offset * args.offset_mul
+        response = api(args.method, params)
+        if not isinstance(response, dict):
+            return {"_error": 1}  # `if (!response)`: a failed call is false
+        new_count = response.get("count")
+        count_diff = 0 if count is None or new_count is None else new_count - count
+        if count_diff < 0:
+            offset += count_diff
+        else:
+            page = response.get(args.key)
+            if not isinstance(page, list):
+                raise VKError(13, f"cannot read {args.key} of the response")
+            items += page[count_diff:]
+            offset += page_size + count_diff
+            if len(page) < page_size:
+                calls = 99
+        count = new_count
+        if count is not None and offset >= count:
+            calls = 99
+    return {"count": count, "items": items, "offset": offset, "more": calls != 99}
 
 
 # ---------------------------------------------------------------------- small helpers
