@@ -79,6 +79,10 @@ def run_demo(args: argparse.Namespace, context: Context) -> int:
         url, stop_fake = start_demo_fake()
         os.environ["SMARTSMM_VK_API_URL"] = url
         context.print(f"fake VK API: {url}  (state: {url.removesuffix('/method')}/_fake/state)")
+        # A demo is watched live: collect counters every minute and statistics every five (the real
+        # defaults are hourly and daily), so an open page shows the fake's drift within a minute.
+        settings.SMARTSMM_SYNC_COUNTERS_MINUTES = 1
+        settings.SMARTSMM_SYNC_DAILY_MINUTES = 5
     try:
         return _serve("127.0.0.1", args.port, 8, context, worker=not args.no_worker)
     finally:

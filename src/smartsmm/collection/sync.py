@@ -40,6 +40,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -77,6 +78,20 @@ KINDS: tuple[str, ...] = ("counters", "daily", "posts")
 #: How often counters (followers now) are due, and statistics and posts.
 COUNTERS_EVERY = timedelta(hours=1)
 DAILY_EVERY = timedelta(days=1)
+
+
+def counters_every() -> timedelta:
+    """How often counters are collected: SMARTSMM_SYNC_COUNTERS_MINUTES, else hourly."""
+    minutes = getattr(settings, "SMARTSMM_SYNC_COUNTERS_MINUTES", None)
+    return timedelta(minutes=minutes) if minutes else COUNTERS_EVERY
+
+
+def daily_every() -> timedelta:
+    """How often statistics and posts are collected: SMARTSMM_SYNC_DAILY_MINUTES, else daily."""
+    minutes = getattr(settings, "SMARTSMM_SYNC_DAILY_MINUTES", None)
+    return timedelta(minutes=minutes) if minutes else DAILY_EVERY
+
+
 #: Days re-fetched before the last stored day: the platform's numbers for the last days still move.
 DAILY_OVERLAP_DAYS = 3
 #: How far back stored daily statistics are checked for missing days on each sync.
@@ -226,7 +241,7 @@ def _sync_counters(
     collected = connector.collect_counters(account, token)
     with transaction.atomic():
         written = upsert_daily(account, collected.daily)
-        state.next_counters_at = moment + COUNTERS_EVERY
+        state.next_counters_at = moment + counters_every()
         state.save(update_fields=["next_counters_at"])
     if step is not None:
         step(1, 1)
@@ -260,7 +275,7 @@ def _sync_daily(
                     f"followers estimated for {len(estimated)} earlier days from subscribed/unsubscribed"
                 )
         fields = ["next_daily_at"]
-        state.next_daily_at = moment + DAILY_EVERY
+        state.next_daily_at = moment + daily_every()
         if backfill:
             # Where the platform's history starts; today when it has none (nothing to backfill later).
             state.history_starts = min((day for _m, day, _v in collected.daily), default=today)
@@ -356,7 +371,7 @@ def _sync_posts(
     with transaction.atomic():
         written = upsert_posts(account, collected.posts)
         fields = ["next_daily_at"]
-        state.next_daily_at = moment + DAILY_EVERY
+        state.next_daily_at = moment + daily_every()
         if since is None:
             state.backfilled_at = moment
             fields.append("backfilled_at")

@@ -56,7 +56,7 @@ CLAIM_LEASE = timedelta(hours=1)
 #: A run still ``running`` after this long is taken for the leftover of a dead worker.
 RUN_TIMEOUT = timedelta(hours=2)
 #: Minutes of the hour at which the periodic dispatcher runs ("every few minutes").
-DISPATCH_CRONTAB_MINUTES = "*/5"
+DISPATCH_CRONTAB_MINUTES = "*"
 #: Minutes at which stale goal evaluations are refreshed.
 GOALS_CRONTAB_MINUTES = "*/10"
 

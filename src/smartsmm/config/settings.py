@@ -145,6 +145,10 @@ LOGGING = {
     "root": {"handlers": ["file"], "level": env_str("SMARTSMM_LOG_LEVEL", "INFO")},
 }
 
+# How often the worker collects counters and daily statistics + posts (the demo shortens both).
+SMARTSMM_SYNC_COUNTERS_MINUTES = env_int("SMARTSMM_SYNC_COUNTERS_MINUTES", 60)
+SMARTSMM_SYNC_DAILY_MINUTES = env_int("SMARTSMM_SYNC_DAILY_MINUTES", 1440)
+
 # A goal's forecast is cached on the goal and recomputed when newer data arrives or after this age.
 SMARTSMM_EVALUATION_MAX_AGE_HOURS = env_int("SMARTSMM_EVALUATION_MAX_AGE_HOURS", 24)
 

@@ -17,6 +17,7 @@ from smartsmm.core.metrics import METRICS, PeriodData
 from smartsmm.core.objectives import Platform
 from smartsmm.core.periods import Change, Period
 from smartsmm.goals.evaluation import client_today
+from smartsmm.measurements.models import DailyMetric
 from smartsmm.measurements.queries import scope_data
 from smartsmm.web.access import with_access
 from smartsmm.web.views.collection import sync_log_context
@@ -130,6 +131,9 @@ def account_context(request: HttpRequest, account: SocialAccount) -> dict[str, A
         "anomalies": anomalies,
         "completeness": completeness,
         "summary": summary,
+        "followers_now": DailyMetric.objects.filter(account=account, metric="followers")
+        .order_by("-day")
+        .first(),
         "charts": charts,
         "language": language,
         "query": request.GET.urlencode(),
