@@ -6,6 +6,7 @@ import csv
 import itertools
 import json
 import math
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -14,10 +15,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartsmm.core import forecast as forecast_module
-from smartsmm.core.forecast import FanPoint, GoalForecast, forecast_goal
+from smartsmm.core.forecast import (
+    Driver,
+    FanPoint,
+    ForecastQuality,
+    GoalForecast,
+    forecast_goal,
+    series_backtest_quality,
+)
 
-# The shared folder sits beside the repository checkout: <parent>/main/tests/core/this_file.py.
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "follower-history"
+# The shared folder sits beside the repository checkout (<repo>/../shared), unless
+# SMARTSMM_SHARED_DIR says otherwise.
+_SHARED = os.environ.get("SMARTSMM_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared"
+SHARED_DATA = Path(_SHARED) / "data" / "follower-history"
 START = date(2024, 1, 1)
 
 
@@ -58,6 +68,13 @@ def _assert_valid(result: GoalForecast) -> None:
         assert result.probability is None
         assert result.p10 is None and result.p50 is None and result.p90 is None
         assert result.fan == ()
+        assert result.quality is None
+    for driver in result.drivers:
+        assert isinstance(driver, Driver) and driver.code
+        assert all(isinstance(v, float | str) for v in driver.params.values())
+    if result.quality is not None:
+        assert result.quality.cases >= 1
+        assert 0.0 <= result.quality.brier <= 1.0 and 0.0 <= result.quality.coverage <= 1.0
     json.dumps(result.to_dict(), allow_nan=False)
 
 
@@ -71,7 +88,7 @@ def test_it_gives_high_probability_to_a_target_below_the_steady_pace() -> None:
     result = forecast_goal(dates, values, values[-1] + 20 * 90, deadline)
 
     assert result.status == "ok"
-    assert result.method == "ets-damped-weekly"
+    assert result.method == "calibrated-pace-ets-weekly"
     assert result.probability is not None and result.probability >= 0.9
 
 
@@ -245,7 +262,7 @@ def test_it_falls_back_to_a_bootstrap_when_the_model_fails(monkeypatch: pytest.M
     def broken_model(*args: object, **kwargs: object) -> None:
         raise RuntimeError("fit exploded")
 
-    monkeypatch.setattr(forecast_module, "ETSModel", broken_model)
+    monkeypatch.setattr(forecast_module, "_Model", broken_model)
     dates, values = _linear_series()
 
     result = forecast_goal(dates, values, values[-1] + 20 * 90, dates[-1] + timedelta(days=90))
@@ -298,7 +315,7 @@ def test_it_is_deterministic_for_a_seed_and_serialises_to_json() -> None:
     assert first == second
     payload = json.loads(json.dumps(first.to_dict(), allow_nan=False))
     assert payload["deadline"] == deadline.isoformat()
-    assert payload["status"] == "ok" and payload["method"] == "ets-damped-weekly"
+    assert payload["status"] == "ok" and payload["method"] == "calibrated-pace-ets-weekly"
     assert isinstance(payload["fan"], list) and set(payload["fan"][0]) == {"date", "p10", "p50", "p90"}
 
 
@@ -330,3 +347,260 @@ def test_it_builds_a_weekly_fan_from_the_last_observation_to_the_deadline(horizo
         assert point.p10 <= point.p50 <= point.p90
     medians = [point.p50 for point in fan]
     assert medians == sorted(medians)  # a rising series has a rising median path
+
+
+# 6. Calibrated distribution: consistency -------------------------------------------------------
+
+
+def _noisy_series(days: int = 1095, per_day: float = 40.0, noise: float = 60.0, seed: int = 3):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    values = 20_000.0 + np.cumsum(per_day + rng.normal(0.0, noise, days))
+    return [_day(i) for i in range(days)], [float(v) for v in values]
+
+
+def test_the_suggested_targets_are_reached_with_90_50_and_20_percent() -> None:
+    dates, values = _noisy_series()
+    deadline = dates[-1] + timedelta(days=91)
+    base = forecast_goal(dates, values, values[-1], deadline)
+
+    for target, expected in (
+        (base.safe_target, 0.9),
+        (base.realistic_target, 0.5),
+        (base.ambitious_target, 0.2),
+    ):
+        result = forecast_goal(dates, values, target, deadline)
+        assert result.probability == pytest.approx(expected, abs=0.005)
+    assert base.safe_target == base.p10 and base.realistic_target == base.p50
+    assert base.fan[-1].p10 == base.p10 and base.fan[-1].p90 == base.p90
+
+
+def test_the_probability_falls_as_the_target_rises() -> None:
+    dates, values = _noisy_series()
+    deadline = dates[-1] + timedelta(days=120)
+    targets = [values[-1] + k * 500.0 for k in range(-4, 40)]
+
+    probabilities = [forecast_goal(dates, values, t, deadline).probability for t in targets]
+
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert probabilities[0] == 1.0 or probabilities[0] > 0.95
+    assert probabilities[-1] < 0.05
+
+
+def test_a_running_total_is_not_forecast_below_its_last_value() -> None:
+    dates = [_day(i) for i in range(400)]
+    values = [float(sum(100 + (i % 7) * 30 for i in range(k + 1))) for k in range(400)]
+
+    result = forecast_goal(dates, values, values[-1], dates[-1] + timedelta(days=60))
+
+    assert result.probability == 1.0
+    assert result.p10 is not None and result.p10 >= values[-1]
+    assert all(point.p10 >= values[-1] for point in result.fan)
+
+
+def test_a_flow_level_gets_a_forecast_around_its_level() -> None:
+    # Views per week: a level that moves both ways around 7,000.
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    dates = [_day(i) for i in range(0, 700, 7)]
+    values = [7000.0 + 800.0 * math.sin(i / 5) + rng.normal(0, 300) for i in range(len(dates))]
+
+    result = forecast_goal(dates, values, 7000.0, dates[-1] + timedelta(days=91))
+
+    _assert_valid(result)
+    assert result.status == "ok"
+    assert result.p10 is not None and result.p90 is not None
+    assert result.p10 < 7000.0 < result.p90
+    assert result.probability is not None and 0.1 < result.probability < 0.9
+
+
+# 7. Drivers and quality -------------------------------------------------------------------------
+
+
+def _codes(result: GoalForecast) -> dict[str, dict[str, float | str]]:
+    return {driver.code: driver.params for driver in result.drivers}
+
+
+def test_it_explains_the_pace_gap_and_the_volatility() -> None:
+    dates, values = _noisy_series()
+
+    result = forecast_goal(dates, values, values[-1] + 60.0 * 90, dates[-1] + timedelta(days=90))
+    drivers = _codes(result)
+
+    assert result.drivers[0].code == "pace_gap"
+    assert drivers["pace_gap"]["required"] == pytest.approx(60.0)
+    assert drivers["pace_gap"]["recent"] == pytest.approx(result.recent_daily_pace)
+    assert drivers["pace_gap"]["ratio"] == pytest.approx(60.0 / result.recent_daily_pace)
+    volatility = drivers["volatility"]
+    assert 20.0 < float(volatility["weekly_sd"]) < 400.0  # ≈ 60 × √7 ≈ 160 per week
+    assert float(volatility["factor"]) > 0.0 and float(volatility["relative"]) > 0.0
+    assert "short_history" not in drivers and "step_change" not in drivers
+    payload = result.to_dict()
+    assert payload["drivers"][0] == {
+        "code": "pace_gap",
+        "params": {k: round(float(v), 4) for k, v in drivers["pace_gap"].items()},
+    }
+
+
+def test_it_flags_a_short_history() -> None:
+    dates, values = _linear_series(days=120)
+
+    result = forecast_goal(dates, values, values[-1] + 1000, dates[-1] + timedelta(days=60))
+
+    assert _codes(result)["short_history"] == {"weeks": 17.0, "recommended": 52.0}
+    too_short = forecast_goal(dates[:20], values[:20], values[-1], dates[-1] + timedelta(days=60))
+    assert too_short.status == "insufficient_history"
+    assert _codes(too_short)["short_history"]["weeks"] == 2.0
+
+
+def test_it_detects_a_step_change_and_the_date_it_happened() -> None:
+    dates, values = _noisy_series(noise=20.0)
+    jump_at = len(values) - 100
+    values = [v + (15_000.0 if i >= jump_at else 0.0) for i, v in enumerate(values)]
+
+    result = forecast_goal(dates, values, values[-1] + 4000, dates[-1] + timedelta(days=90))
+    step = _codes(result)["step_change"]
+
+    assert step["date"] == dates[jump_at].isoformat()
+    assert float(step["size"]) == pytest.approx(15_000.0, rel=0.05)
+    assert 0.0 < float(step["share"]) < 1.0
+
+
+def test_it_detects_a_bot_purge_as_a_negative_step() -> None:
+    dates, values = _noisy_series(noise=20.0)
+    purge_at = len(values) - 40
+    values = [v * (0.9 if i >= purge_at else 1.0) for i, v in enumerate(values)]
+
+    step = _codes(forecast_goal(dates, values, values[-1], dates[-1] + timedelta(days=30)))["step_change"]
+
+    assert step["date"] == dates[purge_at].isoformat()
+    assert float(step["size"]) < 0
+
+
+def test_it_reports_a_change_of_pace() -> None:
+    dates = [_day(i) for i in range(400)]
+    values = [100.0 * i if i < 340 else 100.0 * 340 + 10.0 * (i - 340) for i in range(400)]
+
+    change = _codes(forecast_goal(dates, values, values[-1] + 1000, dates[-1] + timedelta(days=60)))[
+        "pace_change"
+    ]
+
+    assert float(change["earlier"]) == pytest.approx(100.0, rel=0.05)
+    assert float(change["recent"]) < 40.0
+
+
+def test_it_says_when_the_target_is_already_reached() -> None:
+    dates, values = _linear_series()
+
+    result = forecast_goal(dates, values, values[-1] - 10, dates[-1] + timedelta(days=30))
+
+    assert _codes(result)["already_reached"] == {"current": values[-1], "target": values[-1] - 10}
+
+
+def test_it_backtests_a_long_series_on_its_own_past() -> None:
+    dates, values = _noisy_series()
+
+    result = forecast_goal(dates, values, values[-1] * 1.05, dates[-1] + timedelta(days=91))
+    alone = series_backtest_quality(dates, values, horizon_weeks=13)
+
+    assert isinstance(result.quality, ForecastQuality)
+    assert result.quality == alone
+    assert result.quality.horizon_weeks == 13
+    assert 6 <= result.quality.cases <= 26
+    assert result.quality.brier < result.quality.brier_pace
+    assert 0.5 <= result.quality.coverage <= 1.0
+    assert result.to_dict()["quality"]["cases"] == result.quality.cases
+
+
+def test_it_reports_no_quality_without_enough_history() -> None:
+    dates, values = _linear_series(days=120)
+
+    assert forecast_goal(dates, values, values[-1], dates[-1] + timedelta(days=91)).quality is None
+    assert series_backtest_quality(dates, values) is None
+    assert series_backtest_quality([], []) is None
+    assert series_backtest_quality([_day(0), _day(1)], [1.0]) is None
+
+
+# 8. More odd inputs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6, 1e12, 1e300])
+def test_it_handles_tiny_and_huge_magnitudes(scale: float) -> None:
+    dates, values = _noisy_series(days=400)
+    scaled = [v * scale for v in values]
+
+    result = forecast_goal(dates, scaled, scaled[-1] * 1.01, dates[-1] + timedelta(days=60))
+
+    _assert_valid(result)
+    assert result.status == "ok"
+
+
+def test_it_handles_a_deadline_far_ahead_and_a_non_date_deadline() -> None:
+    dates, values = _linear_series()
+
+    far = forecast_goal(dates, values, values[-1] * 2, dates[-1] + timedelta(days=3000))
+    beyond = forecast_goal(dates, values, values[-1] * 2, dates[-1] + timedelta(days=4000))
+    nonsense = forecast_goal(dates, values, 1.0, "2025-01-01")  # type: ignore[arg-type]
+
+    for result in (far, beyond, nonsense):
+        _assert_valid(result)
+    assert far.status == "ok" and beyond.status == "insufficient_history"
+    assert nonsense.status == "insufficient_history" and "date" in nonsense.reason
+
+
+_shapes = st.sampled_from(["linear", "decline", "flat", "steps", "saturating", "noise"])
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    shape=_shapes,
+    length=st.integers(min_value=1, max_value=900),
+    step=st.integers(min_value=1, max_value=45),
+    magnitude=st.sampled_from([1.0, 100.0, 1e5, 1e8]),
+    shuffle_seed=st.integers(min_value=0, max_value=2**16),
+    duplicate=st.booleans(),
+    target_factor=st.floats(min_value=-2.0, max_value=3.0),
+    deadline_offset=st.integers(min_value=-100, max_value=800),
+)
+def test_it_never_raises_on_shaped_histories(
+    shape: str,
+    length: int,
+    step: int,
+    magnitude: float,
+    shuffle_seed: int,
+    duplicate: bool,
+    target_factor: float,
+    deadline_offset: int,
+) -> None:
+    import random
+
+    rng = random.Random(shuffle_seed)
+    days = list(range(0, length, step))
+    values = []
+    for i, d in enumerate(days):
+        x = d / max(length, 1)
+        base = {
+            "linear": x,
+            "decline": 1.0 - x,
+            "flat": 0.5,
+            "steps": x + (0.3 if i > len(days) // 2 else 0.0),
+            "saturating": 1.0 - math.exp(-5 * x),
+            "noise": rng.random(),
+        }[shape]
+        values.append(magnitude * (1.0 + base + 0.01 * rng.random()))
+    dates = [_day(d) for d in days]
+    if duplicate and dates:
+        dates.append(dates[len(dates) // 2])
+        values.append(values[0])
+    order = list(range(len(dates)))
+    rng.shuffle(order)
+    dates = [dates[i] for i in order]
+    values = [values[i] for i in order]
+    last = _day(max(days)) if days else _day(0)
+    target = magnitude * (1.0 + target_factor)
+
+    result = forecast_goal(dates, values, target, last + timedelta(days=deadline_offset))
+
+    _assert_valid(result)

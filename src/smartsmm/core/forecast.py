@@ -1,20 +1,44 @@
-"""Forecast whether a stock metric (e.g. followers) reaches a target by a deadline.
+"""Forecast whether a metric reaches a target by a deadline, with a calibrated probability.
 
-The model follows §4.3 of ``shared/reference/metrics-and-forecasting.md``: damped-trend ETS on
-weekly-aggregated cumulative counts, with the probability read off simulated sample paths.
+The method (chosen by the rolling-origin backtest in ``bench/backtest.py``; the figures and what was
+tried are in ``docs/decisions/0003-calibrated-forecast.md``):
 
-* Observations are put on a weekly grid that ends at the last observation; each grid value is a
-  linear interpolation between the surrounding observations, never extrapolated before the first.
-  Weekly (not daily) steps matter: the damping parameter is per step, and on daily data the usual
-  bound φ ≤ 0.98 caps the remaining trend at ~49 days of the current pace (reference §4.2.3).
-* ``ETSModel(error="add", trend="add", damped_trend=True)`` is fitted on the grid and
-  ``n_paths`` sample paths are simulated to the first grid week on/after the deadline, then
-  interpolated to the exact deadline day.
-* The spread of the paths around their median is widened by :data:`DEFAULT_SPREAD_WIDENING`, because
-  nominal ETS intervals under-cover on real follower series (reference §4.2.2). A later issue
-  replaces this constant with a per-account calibration from rolling-origin backtests.
-* If the fit fails or gives non-finite paths, a bootstrap of recent weekly increments is used
-  instead; the function never raises.
+1. **Weekly grid.** Observations are put on a weekly grid that ends at the last observation; each
+   grid value interpolates linearly between the observations around it, never before the first.
+   Irregular sampling and gaps therefore need no special case. Only the last
+   :data:`MAX_GRID_WEEKS` weeks are used.
+2. **Centre: the recent pace, blended with damped-trend ETS.** The central forecast of the change
+   over ``h`` weeks is ``h × c`` where ``c`` blends the recent pace (the mean of the 4- and 8-week
+   paces, with weekly changes clipped at 2 ``q`` around their median so that one campaign or purge
+   does not set the pace) with a damped-trend exponential smoothing forecast (additive error and
+   trend; α, β, φ chosen by least squares over a fixed grid, which gives the fit at *every* past
+   origin in one pass). The blend weight starts at 0 (the pace alone) and moves towards whichever
+   mix forecast this series best at its own past origins, in proportion to its own evidence.
+3. **Scale.** The uncertainty unit is ``h × S`` with ``S = sqrt((0.25 c)² + q²)``: the pace (future
+   growth is a multiple of today's, so a fast-growing account's outcome is wide in absolute terms)
+   and ``q``, the mean absolute deviation of the last 26 weekly changes (noise and past pace
+   swings; all that is left when the pace is about zero, as for a flow's level or a plateau).
+4. **Calibrated shape.** The standardised error ``(realised − centre) / unit`` has the empirical
+   quantiles :data:`REFERENCE_QUANTILES`, per horizon, interpolated in log-horizon — measured on
+   the tuning part of the real follower histories (never the hold-out), after the own calibration
+   below, and re-centred halfway towards a zero median. They are heavy-tailed and skewed: real
+   accounts have campaigns, plateaus and purges.
+5. **Own calibration.** The same standardised errors at the series' own past origins (up to two
+   years of them) say whether this series is wilder or steadier than the reference; the ratio of
+   their interquartile ranges widens or narrows the distribution, weighted by the own evidence
+   (``origins / h``) against a prior that resists narrowing more than widening. Errors are taken
+   over at least two typical gaps between observations and only over windows holding an
+   observation, since between two observations the grid is a straight line. A history too short
+   for the goal's horizon is calibrated at the longest horizon it allows.
+6. **Answer.** The probability is one minus the predictive distribution function at the target;
+   p10/p50/p90, the fan and the safe / realistic / ambitious targets (reached with 90 / 50 / 20 %
+   probability) are quantiles of the same distribution, so they always agree. A series that never
+   decreased (a running total such as cumulative views) is not forecast below its last value.
+
+If the numbers are not finite (absurd magnitudes), a bootstrap of recent weekly increments is used
+instead; the function never raises. Alongside the numbers it reports :class:`Driver` records (what
+drives the probability, for the goal page's explanation) and, with enough history, the series' own
+backtest :class:`ForecastQuality`.
 
 Nothing here imports Django.
 """
@@ -22,51 +46,123 @@ Nothing here imports Django.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-#: A model forecast needs at least this many weekly grid points (reference §4.3 step 1).
+#: A model forecast needs at least this many weekly grid points.
 MIN_WEEKLY_POINTS = 6
 
 #: ...and at least this many real observations: two points interpolated onto a weekly grid form a
 #: perfect line that says nothing about how much the weekly net adds vary.
 MIN_OBSERVATIONS = 3
 
-#: "Recent" means the last 8 weeks (56 days), for the recent pace and the bootstrap fallback.
+#: "Recent" means the last 8 weeks: ``recent_daily_pace`` is the median weekly change over them / 7.
 RECENT_WEEKS = 8
 
-#: Default factor by which the simulated spread around the median is widened. The exploratory
-#: backtest in the reference (§4.2.2, §4.3 step 4) found nominal ETS intervals too narrow by
-#: roughly 1.5–2× on real follower series; 1.75 is the middle of that range. Calibrated later.
-DEFAULT_SPREAD_WIDENING = 1.75
-
-#: Floor on the weekly innovation spread: this fraction of the recent weekly net adds...
-SPREAD_FLOOR_FRACTION = 0.10
-
-#: ...plus this absolute amount (metric units per week), so a constant series is not certain either.
-SPREAD_FLOOR_ABSOLUTE = 1.0
-
-#: Bounds for the weekly damping parameter φ. statsmodels' default (0.8, 0.98) comes from
-#: monthly/quarterly practice: per *week*, φ = 0.8 would keep only ~4 weeks of the current pace
-#: (φ/(1−φ)) and φ = 0.98 ~49 weeks. A lower bound of 0.9 (~9 weeks) stops a poorly identified fit
-#: from flattening a steady trend within a quarter; an upper bound of 0.995 (~199 weeks) lets a
-#: clean straight line stay essentially undamped over any realistic goal horizon. On noise-free
-#: lines the likelihood increases towards φ → 1, so such fits land on the upper bound rather than
-#: needing a separate undamped refit.
-DAMPING_BOUNDS = (0.9, 0.995)
-
-#: Deadlines further than this after the last observation are not forecast (10 years of weekly
-#: steps × paths already costs ~8 MB; a far-future deadline is almost certainly a data-entry error).
+#: Deadlines further than this after the last observation are not forecast (a far-future deadline
+#: is almost certainly a data-entry error).
 MAX_HORIZON_DAYS = 3660
 
-METHOD_ETS = "ets-damped-weekly"
+#: Only the last six years of the weekly grid are used (older history says little about next
+#: quarter, and the fit's cost grows with the length).
+MAX_GRID_WEEKS = 312
+
+#: The centre's pace: the mean of the paces over these last numbers of weeks.
+PACE_WINDOWS = (4, 8)
+
+#: Weekly changes further than this many spreads ``q`` from their median are clipped before the
+#: pace is computed (None: not clipped).
+PACE_CLIP_DEVIATIONS: float | None = 2.0
+
+#: The noise term ``q`` of the scale is the mean absolute deviation of this many last weekly changes.
+SPREAD_WINDOW_WEEKS = 26
+
+#: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
+SCALE_PACE_WEIGHT = 0.25
+
+#: The scale never falls below this fraction of the last value per week (a constant series is not
+#: certain either), nor below this absolute amount.
+SCALE_FLOOR_RELATIVE = 1e-3
+SCALE_FLOOR_ABSOLUTE = 1e-9
+
+#: Grid of damped-trend ETS parameters: α, β as a fraction of α, and the weekly damping φ. With
+#: φ = 1 the trend is not damped at all; φ = 0.9 keeps about nine weeks of the current trend.
+ETS_ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)
+ETS_BETA_FRACTIONS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
+ETS_DAMPINGS = (0.9, 0.95, 0.98, 0.99, 0.995, 1.0)
+
+#: Own calibration: past origins start at this grid index, at most this many of the latest are
+#: used, and at least this many are needed.
+OWN_FIRST_ORIGIN = 8
+OWN_WINDOW = 104
+OWN_MIN_ORIGINS = 8
+#: Own evidence counts as ``n_origins / h`` independent errors, weighed against a prior worth this
+#: many (for the blend weight of the centre, and for widening the spread)...
+BLEND_PRIOR_STRENGTH = 3.0
+OWN_PRIOR_STRENGTH = 3.0
+#: ...and this many for narrowing it: a calm spell in one series understates its future regime
+#: changes, yet a history much steadier than any in the reference set is believed in the end.
+OWN_NARROWING_STRENGTH = 10.0
+#: The own spread factor stays within these bounds.
+OWN_FACTOR_BOUNDS = (0.1, 3.0)
+#: Own errors are measured over at least this many typical gaps between observations...
+OWN_MIN_GAPS = 2.0
+#: ...and at horizons up to this many weeks.
+OWN_MAX_HORIZON = 52
+
+#: Quality (the series' own backtest) looks at origins this many weeks apart, at most this many,
+#: and needs at least this many.
+QUALITY_STEP_WEEKS = 4
+QUALITY_MAX_ORIGINS = 26
+QUALITY_MIN_ORIGINS = 6
+QUALITY_MAX_HORIZON = 26
+#: Targets of the quality backtest: the value plus these multiples of the 8-week pace.
+QUALITY_MULTIPLIERS = (0.5, 1.0, 1.5)
+
+#: Explanations: history shorter than this is "short"...
+SHORT_HISTORY_WEEKS = 52
+#: ...a pace change is reported when the last 8 weeks' pace and the 18 weeks before differ by this
+#: factor...
+PACE_CHANGE_FACTOR = 2.0
+#: ...and a step change is a change between two observations this many robust deviations away from
+#: the typical pace, and at least this share of the level and this many days of the typical pace.
+STEP_DEVIATIONS = 6.0
+STEP_MIN_SHARE = 0.01
+STEP_MIN_PACE_DAYS = 14.0
+
+#: Horizons (weeks) and levels of the reference quantiles of the standardised error.
+REFERENCE_HORIZONS = (1, 2, 4, 8, 13, 26, 52)
+REFERENCE_LEVELS = (
+    0.001, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5,
+    0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99, 0.999,
+)  # fmt: skip
+#: Quantiles of the standardised error per reference horizon (rows) and level (columns),
+#: generated by ``python bench/backtest.py --fit-reference`` from the tuning set.
+REFERENCE_QUANTILES: tuple[tuple[float, ...], ...] = (
+    # 1 weeks, 507 cases
+    (-4.724, -3.103, -2.247, -1.577, -1.114, -0.830, -0.618, -0.419, -0.301, -0.225, -0.117, -0.053, 0.046, 0.160, 0.270, 0.345, 0.486, 0.642, 0.839, 1.169, 1.954, 3.181, 4.956, 8.041, 368.460),
+    # 2 weeks, 505 cases
+    (-4.681, -2.782, -2.076, -1.514, -1.093, -0.829, -0.629, -0.407, -0.294, -0.217, -0.114, -0.040, 0.049, 0.162, 0.270, 0.336, 0.475, 0.648, 0.849, 1.210, 1.762, 3.130, 4.846, 8.453, 369.381),
+    # 4 weeks, 500 cases
+    (-3.650, -2.445, -1.826, -1.375, -1.017, -0.821, -0.578, -0.389, -0.289, -0.206, -0.113, -0.026, 0.056, 0.161, 0.258, 0.340, 0.467, 0.600, 0.852, 1.222, 1.721, 3.215, 4.825, 8.171, 300.786),
+    # 8 weeks, 484 cases
+    (-3.216, -2.329, -1.782, -1.435, -1.069, -0.761, -0.517, -0.364, -0.259, -0.173, -0.114, -0.034, 0.073, 0.181, 0.312, 0.435, 0.607, 0.796, 1.046, 1.353, 1.896, 3.415, 4.997, 9.003, 188.271),
+    # 13 weeks, 472 cases
+    (-2.648, -2.286, -1.805, -1.435, -1.019, -0.737, -0.548, -0.435, -0.310, -0.220, -0.090, -0.004, 0.116, 0.228, 0.323, 0.501, 0.630, 0.887, 1.181, 1.616, 2.304, 3.256, 5.999, 18.000, 140.431),
+    # 26 weeks, 437 cases
+    (-2.666, -2.295, -1.935, -1.443, -1.013, -0.733, -0.533, -0.426, -0.269, -0.170, -0.031, 0.095, 0.172, 0.291, 0.437, 0.574, 0.785, 0.932, 1.271, 1.623, 2.489, 4.648, 6.002, 21.843, 151.879),
+    # 52 weeks, 397 cases
+    (-3.336, -2.699, -2.168, -1.842, -1.343, -0.976, -0.676, -0.427, -0.348, -0.218, -0.103, 0.076, 0.295, 0.517, 0.722, 1.017, 1.263, 1.659, 1.990, 2.640, 3.537, 4.899, 6.248, 10.779, 91.114),
+)  # fmt: skip
+
+METHOD_CALIBRATED = "calibrated-pace-ets-weekly"
+METHOD_ETS = "ets-damped-weekly"  # the v1 method, kept for old cached evaluations
 METHOD_BOOTSTRAP = "bootstrap-weekly-increments"
 METHOD_OBSERVED = "observed"
 METHOD_NONE = "none"
@@ -77,16 +173,26 @@ STATUS_INSUFFICIENT = "insufficient_history"
 _FloatArray = NDArray[np.float64]
 _IntArray = NDArray[np.int64]
 
+_LEVELS = np.asarray(REFERENCE_LEVELS, dtype=np.float64)
+_LOG_REF_H = np.log(np.asarray(REFERENCE_HORIZONS, dtype=np.float64))
+_IQR = (REFERENCE_LEVELS.index(0.25), REFERENCE_LEVELS.index(0.75))
+_Q = {p: REFERENCE_LEVELS.index(p) for p in (0.1, 0.5, 0.8, 0.9)}
+_alpha, _beta, _phi = np.meshgrid(ETS_ALPHAS, ETS_BETA_FRACTIONS, ETS_DAMPINGS, indexing="ij")
+_ETS_A = _alpha.ravel()
+_ETS_B = (_alpha * _beta).ravel()
+_ETS_PHI = _phi.ravel()
+_BLEND_STEPS = np.linspace(0.0, 1.0, 11)
+
 
 @dataclass(frozen=True, slots=True)
 class FanPoint:
-    """Percentiles of the simulated value on one day, for a fan chart.
+    """Percentiles of the forecast value on one day, for a fan chart.
 
     Attributes:
         date: The day.
-        p10: 10th percentile of the simulated value on that day.
-        p50: Median of the simulated value on that day.
-        p90: 90th percentile of the simulated value on that day.
+        p10: 10th percentile of the value on that day.
+        p50: Median of the value on that day.
+        p90: 90th percentile of the value on that day.
     """
 
     date: date
@@ -105,15 +211,79 @@ class FanPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Driver:
+    """One thing that drives the probability, for the goal page to put into words.
+
+    Codes and their params (paces are per day, in the metric's units; dates are ISO strings):
+
+    * ``pace_gap`` — ``required`` (pace needed from now to the deadline), ``recent`` (typical pace
+      of the last 8 weeks) and, when ``recent`` is not zero, ``ratio`` = required / recent.
+    * ``already_reached`` — ``current`` value is already ≥ ``target``.
+    * ``volatility`` — ``weekly_sd``: typical size of the weekly swings around the trend;
+      ``relative``: that swing per week as a share of the weekly pace (absent when the pace is 0);
+      ``factor``: how much wider (> 1) or narrower (< 1) this series' own past errors make the
+      forecast than the reference set's.
+    * ``short_history`` — ``weeks`` of usable history, ``recommended`` weeks for a forecast
+      calibrated on the series' own past.
+    * ``pace_change`` — the ``recent`` pace (last 8 weeks) differs from the ``earlier`` one (the 18
+      weeks before) by a factor of 2 or more, or has the other sign.
+    * ``step_change`` — a jump (campaign, giveaway) or drop (bot purge) of ``size`` (``share`` of
+      the level before it) within the last year, observed on ``date``.
+    """
+
+    code: str
+    params: dict[str, float | str] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict: the code and rounded params."""
+        return {
+            "code": self.code,
+            "params": {k: (_round(v, 4) if isinstance(v, float) else v) for k, v in self.params.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastQuality:
+    """How the forecast did on the series' own past (a rolling-origin backtest).
+
+    Attributes:
+        horizon_weeks: The horizon backtested (the goal's, capped at 26 weeks).
+        cases: Number of past origins scored.
+        brier: Brier score of the probabilities for targets at 0.5, 1 and 1.5 times the pace of
+            the 8 weeks before each origin (0 is perfect; always saying 50 % scores 0.25).
+        coverage: Share of the realised values that fell within the p10–p90 interval (0.8 is
+            calibrated).
+        brier_pace: Brier score of assuming the recent pace continues (certain either way), for
+            comparison.
+    """
+
+    horizon_weeks: int
+    cases: int
+    brier: float
+    coverage: float
+    brier_pace: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict with rounded scores."""
+        return {
+            "horizon_weeks": self.horizon_weeks,
+            "cases": self.cases,
+            "brier": _round(self.brier, 4),
+            "coverage": _round(self.coverage, 4),
+            "brier_pace": _round(self.brier_pace, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class GoalForecast:
     """The answer to "will the metric reach ``target`` by ``deadline``?".
 
     Attributes:
         status: ``"ok"`` or ``"insufficient_history"``.
         reason: Empty when ok, otherwise a short English explanation.
-        method: How the numbers were produced: ``"ets-damped-weekly"``,
-            ``"bootstrap-weekly-increments"`` (fallback when the ETS fit fails), ``"observed"``
-            (deadline on/before the last observation) or ``"none"``.
+        method: How the numbers were produced: ``"calibrated-pace-ets-weekly"`` (the model),
+            ``"bootstrap-weekly-increments"`` (fallback when the model gives non-finite numbers),
+            ``"observed"`` (deadline on/before the last observation) or ``"none"``.
         target: The target value.
         deadline: The deadline.
         last_date: Date of the last usable observation (the forecast origin), None without data.
@@ -133,6 +303,8 @@ class GoalForecast:
         realistic_target: Value reached with probability 0.5 (median).
         ambitious_target: Value reached with probability 0.2 (80th percentile).
         fan: Weekly percentiles from the first week after the last observation to the deadline.
+        drivers: What drives the probability (see :class:`Driver`), most important first.
+        quality: The series' own backtest at this horizon, None without enough history.
     """
 
     status: str
@@ -155,15 +327,17 @@ class GoalForecast:
     realistic_target: float | None
     ambitious_target: float | None
     fan: tuple[FanPoint, ...] = ()
+    drivers: tuple[Driver, ...] = ()
+    quality: ForecastQuality | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serialisable dict: ISO dates, rounded floats, fan as a list of dicts."""
+        """Return a JSON-serialisable dict: ISO dates, rounded floats, lists of dicts."""
         return {
             "status": self.status,
             "reason": self.reason,
             "method": self.method,
             "target": _round(self.target, 2),
-            "deadline": self.deadline.isoformat(),
+            "deadline": self.deadline.isoformat() if isinstance(self.deadline, date) else None,
             "last_date": _iso(self.last_date),
             "last_value": _round(self.last_value, 2),
             "horizon_days": self.horizon_days,
@@ -179,6 +353,8 @@ class GoalForecast:
             "realistic_target": _round(self.realistic_target, 2),
             "ambitious_target": _round(self.ambitious_target, 2),
             "fan": [point.to_dict() for point in self.fan],
+            "drivers": [driver.to_dict() for driver in self.drivers],
+            "quality": None if self.quality is None else self.quality.to_dict(),
         }
 
 
@@ -191,7 +367,7 @@ def forecast_goal(
     n_paths: int = 2000,
     seed: int = 0,
 ) -> GoalForecast:
-    """Estimate the probability that a stock metric reaches ``target`` by ``deadline``.
+    """Estimate the probability that a metric reaches ``target`` by ``deadline``.
 
     Args:
         dates: Observation days; may be irregular, unsorted and duplicated (after a stable sort
@@ -199,20 +375,26 @@ def forecast_goal(
         values: Observed values, one per date; NaN/inf (or non-numeric) points are dropped.
         target: The value to reach.
         deadline: The day by which the value should be ≥ ``target``.
-        n_paths: Number of simulated sample paths (at least 1 is used).
-        seed: Seed of the numpy Generator, so results are reproducible.
+        n_paths: Number of sample paths of the bootstrap fallback (at least 1 is used); the
+            calibrated model computes its quantiles exactly and does not simulate.
+        seed: Seed of the fallback's numpy Generator, so results are reproducible.
 
     Returns:
         A :class:`GoalForecast`. It never raises: unusable input gives
-        ``status="insufficient_history"`` with a reason, and model failures fall back to a
-        bootstrap of recent weekly increments.
+        ``status="insufficient_history"`` with a reason.
     """
     deadline = _as_date(deadline) or deadline
     target_f = _as_float(target)
 
-    if len(dates) != len(values):
-        reason = f"dates and values differ in length ({len(dates)} vs {len(values)})"
+    try:
+        n_dates, n_values = len(dates), len(values)
+    except TypeError:
+        return _insufficient(target_f, deadline, None, None, 0, None, "dates and values must be sequences")
+    if n_dates != n_values:
+        reason = f"dates and values differ in length ({n_dates} vs {n_values})"
         return _insufficient(target_f, deadline, None, None, 0, None, reason)
+    if not isinstance(deadline, date):
+        return _insufficient(target_f, deadline, None, None, 0, None, "deadline is not a date")
     days, vals = _clean(dates, values)
     if days.size == 0:
         return _insufficient(target_f, deadline, None, None, 0, None, "no usable observations")
@@ -230,7 +412,7 @@ def forecast_goal(
         return _insufficient(target_f, deadline, last_date, last_value, grid.size, recent_daily, reason)
 
     if horizon <= 0:
-        # The deadline is on/before the forecast origin: nothing to simulate, the answer is the
+        # The deadline is on/before the forecast origin: nothing to forecast, the answer is the
         # last observation (per the v1 contract, not the value observed on the deadline day).
         reached = last_value >= target_f
         return GoalForecast(
@@ -253,6 +435,9 @@ def forecast_goal(
             safe_target=last_value,
             realistic_target=last_value,
             ambitious_target=last_value,
+            drivers=(Driver("already_reached", {"current": last_value, "target": target_f}),)
+            if reached
+            else (),
         )
 
     required_daily = (target_f - last_value) / horizon
@@ -269,40 +454,53 @@ def forecast_goal(
             target_f, deadline, last_date, last_value, grid.size, recent_daily, reason, required_daily
         )
 
-    rng = np.random.default_rng(seed)
-    n = max(1, int(n_paths))
     weeks = math.ceil(horizon / 7)
-    # Floor on the weekly innovation spread: a perfectly linear history fits with ~zero residuals,
-    # which would give a zero-width distribution and probabilities of exactly 0 or 1.
-    floor = SPREAD_FLOOR_FRACTION * abs(recent_weekly or 0.0) + SPREAD_FLOOR_ABSOLUTE
-
-    method = METHOD_ETS
-    paths = _simulate_ets(grid, weeks, n, rng, floor)
-    if paths is None:
-        method = METHOD_BOOTSTRAP
-        paths = _simulate_bootstrap(grid, weeks, n, rng, floor)
-    rows = None if paths is None else _rows_to_deadline(paths, last_value, horizon)
-    if rows is None:
-        reason = "the model could not produce a finite forecast"
-        return _insufficient(
-            target_f, deadline, last_date, last_value, grid.size, recent_daily, reason, required_daily
-        )
-
     offsets = [0, *range(7, 7 * weeks, 7), horizon]
-    final = rows[-1]
-    quantiles = np.quantile(rows, [0.1, 0.5, 0.8, 0.9], axis=1)
-    q10, q50, q80, q90 = (float(q) for q in quantiles[:, -1])
+    model: _Model | None = None
+    calibration: _Calibration | None = None
+    rows: _FloatArray | None = None
+    try:
+        with np.errstate(all="ignore"):
+            model = _model(days, grid)
+            calibration = model.calibrate(model.last, horizon / 7.0)
+            rows = model.quantiles(model.last, np.asarray(offsets[1:], dtype=np.float64) / 7.0, calibration)
+    except Exception:  # absurd magnitudes or a bug: use the fallback below, never raise
+        rows = None
+    method = METHOD_CALIBRATED
+    if rows is None or not np.all(np.isfinite(rows)):
+        method = METHOD_BOOTSTRAP
+        rows = _bootstrap_quantiles(grid, weeks, horizon, max(1, int(n_paths)), np.random.default_rng(seed))
+        model = None
+        calibration = None
+        if rows is None:
+            reason = "the model could not produce a finite forecast"
+            return _insufficient(
+                target_f, deadline, last_date, last_value, grid.size, recent_daily, reason, required_daily
+            )
 
+    final = rows[-1]
+    q10, q50, q80, q90 = (float(final[_Q[p]]) for p in (0.1, 0.5, 0.8, 0.9))
+    probability = _exceedance(final, target_f)
+    medians = np.concatenate([[last_value], rows[:, _Q[0.5]]])
     fan = tuple(
         FanPoint(
             date=last_date + timedelta(days=offset),
-            p10=float(quantiles[0, i]),
-            p50=float(quantiles[1, i]),
-            p90=float(quantiles[3, i]),
+            p10=float(rows[i, _Q[0.1]]),
+            p50=float(rows[i, _Q[0.5]]),
+            p90=float(rows[i, _Q[0.9]]),
         )
-        for i, offset in enumerate(offsets)
-        if i > 0
+        for i, offset in enumerate(offsets[1:])
     )
+    drivers = _drivers(
+        days, vals, grid, target_f, last_value, required_daily, recent_daily, model, calibration
+    )
+    quality = None
+    if model is not None:
+        try:
+            with np.errstate(all="ignore"):
+                quality = model.quality(horizon / 7.0)
+        except Exception:  # the quality is an extra: never let it break the forecast
+            quality = None
     return GoalForecast(
         status=STATUS_OK,
         reason="",
@@ -313,18 +511,398 @@ def forecast_goal(
         last_value=last_value,
         horizon_days=horizon,
         weekly_points=int(grid.size),
-        probability=float(np.mean(final >= target_f)),
+        probability=probability,
         p10=q10,
         p50=q50,
         p90=q90,
-        projected_date=_projected_date(last_date, offsets, quantiles[1], target_f),
+        projected_date=_projected_date(last_date, offsets, medians, target_f),
         required_daily_pace=required_daily,
         recent_daily_pace=recent_daily,
         safe_target=q10,
         realistic_target=q50,
         ambitious_target=q80,
         fan=fan,
+        drivers=drivers,
+        quality=quality,
     )
+
+
+def series_backtest_quality(
+    dates: Sequence[date], values: Sequence[float], horizon_weeks: int = 13
+) -> ForecastQuality | None:
+    """The series' own rolling-origin backtest at ``horizon_weeks``, or None without enough history.
+
+    The same figures as ``forecast_goal(...).quality`` (which uses the goal's horizon), for callers
+    that want them without a goal, e.g. to cache per account.
+    """
+    try:
+        days, vals = _clean(dates, values)
+    except (TypeError, ValueError):
+        return None
+    if days.size < MIN_OBSERVATIONS:
+        return None
+    grid = _weekly_grid(days, vals)
+    if grid.size < MIN_WEEKLY_POINTS:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return _model(days, grid).quality(float(horizon_weeks))
+    except Exception:  # documented as returning None when it cannot answer
+        return None
+
+
+# The model -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Calibration:
+    """What a series' own past says: the ETS weight of the centre and the spread factor."""
+
+    blend: float
+    factor: float
+    own_origins: int
+
+
+class _Model:
+    """Everything computed once per weekly grid: paces, spreads and the ETS fit at every origin."""
+
+    def __init__(self, grid: _FloatArray, gap_weeks: float = 1.0, seen: _IntArray | None = None) -> None:
+        self.grid = grid
+        self.gap_weeks = gap_weeks
+        # Observations made up to each grid day (all of them when unknown).
+        self.seen = np.arange(grid.size) if seen is None else seen
+        self.last = grid.size - 1
+        n = grid.size
+        changes = np.diff(grid, prepend=np.nan)
+        self.spread, middle = _rolling_spread(changes, SPREAD_WINDOW_WEEKS)
+        index = np.arange(n)
+        self.pace = np.zeros(n)
+        for k in PACE_WINDOWS:
+            start = np.maximum(index - k, 0)
+            if PACE_CLIP_DEVIATIONS is None:
+                total = grid - grid[start]
+            else:
+                # Weekly changes far outside the usual swing (a campaign, a purge) count as the
+                # usual bound, so that one step does not set the pace for the weeks ahead; the
+                # bounds of each origin apply to the changes before it.
+                width = PACE_CLIP_DEVIATIONS * self.spread
+                padded = np.concatenate([np.zeros(k - 1), np.diff(grid, prepend=grid[0])])
+                window = sliding_window_view(padded, k)
+                lo = (middle - width)[:, None]
+                hi = (middle + width)[:, None]
+                total = np.clip(window, lo, hi).sum(axis=1)
+            self.pace += total / np.maximum(index - start, 1)
+        self.pace /= len(PACE_WINDOWS)
+        self.never_decreased = bool(np.all(np.diff(grid) >= 0))
+        self.level, self.trend, self.best = _fit_ets(grid)
+
+    def ets_pace(self, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
+        """Per-week pace that the ETS fit chosen at each origin forecasts over ``horizons`` weeks."""
+        k = self.best[origins]
+        phi = _ETS_PHI[k]
+        total = self.level[origins, k] + self.trend[origins, k] * _damped_sum(phi, horizons)
+        return (total - self.grid[origins]) / horizons
+
+    def scale(self, centre: _FloatArray, origins: _IntArray) -> _FloatArray:
+        """The per-week uncertainty unit ``sqrt((w·c)² + q²)`` (``w`` = :data:`SCALE_PACE_WEIGHT`), floored."""
+        floor = SCALE_FLOOR_RELATIVE * np.abs(self.grid[origins]) + SCALE_FLOOR_ABSOLUTE
+        return np.maximum(np.hypot(SCALE_PACE_WEIGHT * centre, self.spread[origins]), floor)
+
+    def calibrate(self, origin: int, horizon: float) -> _Calibration:
+        """The blend weight and spread factor from the series' errors before ``origin``."""
+        # Between two observations the grid is a straight line, so errors over less than about two
+        # observation gaps would look steadier than the series is: measure over at least that long.
+        # With too short a history for that, calibrate at the longest horizon with enough past
+        # origins: a steady series shows it at any horizon.
+        wanted = max(round(horizon), math.ceil(OWN_MIN_GAPS * self.gap_weeks), 1)
+        h = int(min(wanted, OWN_MAX_HORIZON, origin + 1 - OWN_FIRST_ORIGIN - OWN_MIN_ORIGINS))
+        if h < 1:
+            return _Calibration(0.0, 1.0, 0)
+        past = np.arange(OWN_FIRST_ORIGIN, origin - h + 1)[-OWN_WINDOW:]
+        # A window without an observation inside lies within one gap, where the grid is a straight
+        # line: its error says nothing about the series.
+        past = past[self.seen[past + h] > self.seen[past]]
+        if past.size < OWN_MIN_ORIGINS:
+            return _Calibration(0.0, 1.0, 0)
+        hs = np.full(past.size, float(h))
+        actual = (self.grid[past + h] - self.grid[past]) / h
+        by_pace = self.pace[past]
+        by_ets = self.ets_pace(past, hs)
+        evidence = past.size / h
+        mixes = _BLEND_STEPS[:, None] * by_ets + (1 - _BLEND_STEPS[:, None]) * by_pace
+        best = float(_BLEND_STEPS[int(np.argmin(np.abs(actual - mixes).mean(axis=1)))])
+        blend = best * evidence / (evidence + BLEND_PRIOR_STRENGTH)
+        centre = blend * by_ets + (1 - blend) * by_pace
+        z = (actual - centre) / self.scale(centre, past)
+        own_iqr = float(np.subtract(*np.quantile(z, [0.75, 0.25])))
+        ref = _reference(np.asarray([float(h)]))[0]
+        ref_iqr = float(ref[_IQR[1]] - ref[_IQR[0]])
+        ratio = max(own_iqr, 1e-9) / max(ref_iqr, 1e-9)
+        strength = OWN_PRIOR_STRENGTH if ratio >= 1.0 else OWN_NARROWING_STRENGTH
+        factor = ratio ** (evidence / (evidence + strength))
+        factor = min(max(factor, OWN_FACTOR_BOUNDS[0]), OWN_FACTOR_BOUNDS[1])
+        return _Calibration(blend, factor, int(past.size))
+
+    def centre_and_unit(
+        self, origin: int, horizons: _FloatArray, calibration: _Calibration
+    ) -> tuple[_FloatArray, _FloatArray]:
+        """Central value and uncertainty unit ``horizons`` weeks after ``origin``."""
+        origins = np.full(horizons.size, origin)
+        pace = calibration.blend * self.ets_pace(origins, horizons)
+        pace += (1 - calibration.blend) * self.pace[origin]
+        unit = horizons * self.scale(pace, origins) * calibration.factor
+        return self.grid[origin] + horizons * pace, unit
+
+    def quantiles(self, origin: int, horizons: _FloatArray, calibration: _Calibration) -> _FloatArray:
+        """Values at :data:`REFERENCE_LEVELS` (columns) ``horizons`` weeks after ``origin`` (rows)."""
+        centre, unit = self.centre_and_unit(origin, horizons, calibration)
+        rows = centre[:, None] + unit[:, None] * _reference(horizons)
+        if self.never_decreased:
+            rows = np.maximum(rows, self.grid[origin])
+        return rows
+
+    def quality(self, horizon: float) -> ForecastQuality | None:
+        """Rolling-origin backtest of this model on its own grid, or None without enough history."""
+        h = int(min(max(round(horizon), 1), QUALITY_MAX_HORIZON))
+        first = OWN_FIRST_ORIGIN + OWN_MIN_ORIGINS + h - 1
+        origins = np.arange(self.last - h, first - 1, -QUALITY_STEP_WEEKS)[:QUALITY_MAX_ORIGINS]
+        if origins.size < QUALITY_MIN_ORIGINS:
+            return None
+        probs, pace_probs, hits, covered = [], [], [], []
+        horizons = np.asarray([float(h)])
+        for o in origins.tolist():
+            start = max(o - RECENT_WEEKS, 0)
+            pace8 = (self.grid[o] - self.grid[start]) / max(o - start, 1)
+            realised = float(self.grid[o + h])
+            row = self.quantiles(o, horizons, self.calibrate(o, h))[0]
+            covered.append(row[_Q[0.1]] <= realised <= row[_Q[0.9]])
+            for m in QUALITY_MULTIPLIERS:
+                target = float(self.grid[o] + m * pace8 * h)
+                probs.append(_exceedance(row, target))
+                pace_probs.append(1.0 if self.grid[o] + pace8 * h >= target else 0.0)
+                hits.append(1.0 if realised >= target else 0.0)
+        outcome = np.asarray(hits)
+        return ForecastQuality(
+            horizon_weeks=h,
+            cases=int(origins.size),
+            brier=float(np.mean((np.asarray(probs) - outcome) ** 2)),
+            coverage=float(np.mean(covered)),
+            brier_pace=float(np.mean((np.asarray(pace_probs) - outcome) ** 2)),
+        )
+
+
+def _model(days: _IntArray, grid: _FloatArray) -> _Model:
+    """The model of the last :data:`MAX_GRID_WEEKS` weeks of a grid built from ``days``."""
+    grid = grid[-MAX_GRID_WEEKS:]
+    grid_days = days[-1] - 7 * np.arange(grid.size - 1, -1, -1, dtype=np.int64)
+    seen = np.searchsorted(days, grid_days, side="right").astype(np.int64)
+    return _Model(grid, _gap_weeks(days), seen)
+
+
+def _gap_weeks(days: _IntArray) -> float:
+    """Median gap between the observations of the last :data:`MAX_GRID_WEEKS` weeks, in weeks."""
+    recent = days[days >= days[-1] - 7 * MAX_GRID_WEEKS]
+    return float(np.median(np.diff(recent))) / 7.0 if recent.size >= 2 else 1.0
+
+
+def _fit_ets(grid: _FloatArray) -> tuple[_FloatArray, _FloatArray, _IntArray]:
+    """Damped-trend ETS for every parameter combination at once; the least-squares choice per origin.
+
+    Returns the level and trend after each week for every combination (shape ``(n, K)``) and, per
+    origin, the combination with the smallest sum of squared one-step errors up to that origin
+    (so a backtest at a past origin uses only what was known then).
+    """
+    n, k = grid.size, _ETS_A.size
+    level = np.empty((n, k))
+    trend = np.empty((n, k))
+    sse = np.zeros((n, k))
+    first_steps = np.diff(grid[:6])
+    current_level = np.full(k, grid[0])
+    current_trend = np.full(k, float(np.median(first_steps)) if first_steps.size else 0.0)
+    level[0], trend[0] = current_level, current_trend
+    total = np.zeros(k)
+    for t in range(1, n):
+        forecast = current_level + _ETS_PHI * current_trend
+        error = grid[t] - forecast
+        if t > 3:  # the first steps mostly measure the initial trend guess
+            total = total + error * error
+        sse[t] = total
+        current_level = forecast + _ETS_A * error
+        current_trend = _ETS_PHI * current_trend + _ETS_B * error
+        level[t], trend[t] = current_level, current_trend
+    best = np.argmin(sse, axis=1).astype(np.int64)
+    return level, trend, best
+
+
+def _damped_sum(phi: _FloatArray, horizons: _FloatArray) -> _FloatArray:
+    """φ + φ² + … + φ^h (h may be fractional); h when φ = 1."""
+    undamped = phi >= 1.0
+    safe = np.where(undamped, 0.5, phi)
+    return np.where(undamped, horizons, safe * (1 - safe**horizons) / (1 - safe))
+
+
+def _rolling_spread(changes: _FloatArray, window: int) -> tuple[_FloatArray, _FloatArray]:
+    """Mean absolute deviation from the median of the last ``window`` changes, and that median.
+
+    NaN changes (the first, which has no week before it) are left out; 0 where none is left.
+    """
+    padded = np.concatenate([np.full(window - 1, np.nan), changes])
+    windows = sliding_window_view(padded, window)
+    valid = np.sum(~np.isnan(windows), axis=1)
+    # Sorting puts the NaNs last, so the median is read off the valid part of each row.
+    ordered = np.sort(windows, axis=1)
+    rows = np.arange(changes.size)
+    lo = ordered[rows, np.maximum(valid - 1, 0) // 2]
+    hi = ordered[rows, np.maximum(valid, 1) // 2 - (valid == 0)]
+    median = (lo + hi) / 2
+    deviation = np.where(np.isnan(windows), 0.0, np.abs(windows - median[:, None]))
+    spread = np.where(valid > 0, deviation.sum(axis=1) / np.maximum(valid, 1), 0.0)
+    return spread, np.where(valid > 0, median, 0.0)
+
+
+def _reference(horizons: _FloatArray) -> _FloatArray:
+    """Reference quantiles of the standardised error (rows: horizons, columns: levels)."""
+    table = np.asarray(REFERENCE_QUANTILES, dtype=np.float64)
+    x = np.clip(np.log(np.maximum(horizons, 1e-9)), _LOG_REF_H[0], _LOG_REF_H[-1])
+    upper = np.clip(np.searchsorted(_LOG_REF_H, x, side="left"), 1, _LOG_REF_H.size - 1)
+    lower = upper - 1
+    weight = (x - _LOG_REF_H[lower]) / (_LOG_REF_H[upper] - _LOG_REF_H[lower])
+    return table[lower] + weight[:, None] * (table[upper] - table[lower])
+
+
+def _exceedance(quantiles: _FloatArray, target: float) -> float:
+    """P(value ≥ target) from values at :data:`REFERENCE_LEVELS` (linear between them)."""
+    if target <= quantiles[0]:
+        return 1.0
+    if target > quantiles[-1]:
+        return 0.0
+    # Equal quantiles (a floor at the last value) form a jump of the distribution function: the
+    # right-most level at which the value is still below the target is the probability below it.
+    below = float(np.interp(target, quantiles, _LEVELS))
+    ties = quantiles == target
+    if ties.any():
+        below = float(_LEVELS[np.argmax(ties)])  # P(value < target) = the first level at the target
+    return min(max(1.0 - below, 0.0), 1.0)
+
+
+def _bootstrap_quantiles(
+    grid: _FloatArray, weeks: int, horizon: int, n: int, rng: np.random.Generator
+) -> _FloatArray | None:
+    """Fallback: resample the last :data:`RECENT_WEEKS` weekly increments; quantiles per fan day."""
+    try:
+        with np.errstate(all="ignore"):
+            increments = np.diff(grid)[-RECENT_WEEKS:]
+            if increments.size == 0:
+                increments = np.zeros(1)
+            draws = rng.choice(increments, size=(weeks, n), replace=True)
+            floor = SCALE_FLOOR_RELATIVE * abs(float(grid[-1])) + SCALE_FLOOR_ABSOLUTE
+            extra = math.sqrt(max(floor**2 - float(np.var(increments)), 0.0))
+            if extra > 0.0:
+                draws = draws + rng.standard_normal((weeks, n)) * extra
+            paths = float(grid[-1]) + np.cumsum(draws, axis=0)
+            before = paths[-2] if weeks > 1 else np.full(n, float(grid[-1]))
+            final = before + (horizon - 7 * (weeks - 1)) / 7.0 * (paths[-1] - before)
+            rows = np.vstack([paths[:-1], final[np.newaxis, :]])
+            quantiles = np.quantile(rows, _LEVELS, axis=1).T
+    except (ArithmeticError, ValueError):  # overflow on absurd magnitudes: report, never raise
+        return None
+    return quantiles if np.all(np.isfinite(quantiles)) else None
+
+
+# Explanations ------------------------------------------------------------------------------------
+
+
+def _drivers(
+    days: _IntArray,
+    vals: _FloatArray,
+    grid: _FloatArray,
+    target: float,
+    last_value: float,
+    required_daily: float | None,
+    recent_daily: float | None,
+    model: _Model | None,
+    calibration: _Calibration | None,
+) -> tuple[Driver, ...]:
+    """What drives the probability, most decisive first."""
+    drivers: list[Driver] = []
+    if target <= last_value:
+        drivers.append(Driver("already_reached", {"current": last_value, "target": target}))
+    if required_daily is not None and recent_daily is not None:
+        params: dict[str, float | str] = {"required": required_daily, "recent": recent_daily}
+        if recent_daily != 0:
+            params["ratio"] = required_daily / recent_daily
+        drivers.append(Driver("pace_gap", params))
+    if model is not None and calibration is not None:
+        weekly_sd = float(model.spread[-1]) * math.sqrt(math.pi / 2)  # mean abs deviation → sd
+        params = {"weekly_sd": weekly_sd, "factor": calibration.factor}
+        pace = float(model.pace[-1])
+        if pace != 0:
+            params["relative"] = weekly_sd / abs(pace)
+        drivers.append(Driver("volatility", params))
+    if grid.size < SHORT_HISTORY_WEEKS or (
+        calibration is not None and calibration.own_origins < OWN_MIN_ORIGINS
+    ):
+        drivers.append(
+            Driver(
+                "short_history", {"weeks": float(grid.size - 1), "recommended": float(SHORT_HISTORY_WEEKS)}
+            )
+        )
+    change = _pace_change(grid)
+    if change is not None:
+        drivers.append(change)
+    step = _step_change(days, vals)
+    if step is not None:
+        drivers.append(step)
+    return tuple(drivers)
+
+
+def _pace_change(grid: _FloatArray) -> Driver | None:
+    """The last 8 weeks' pace against the 18 weeks before, when they differ by a factor of 2+."""
+    if grid.size < 27:
+        return None
+    recent = (grid[-1] - grid[-9]) / 8
+    earlier = (grid[-9] - grid[-27]) / 18
+    if recent == earlier:
+        return None
+    opposite = np.sign(recent) != np.sign(earlier)
+    big, small = max(abs(recent), abs(earlier)), min(abs(recent), abs(earlier))
+    if opposite or big >= PACE_CHANGE_FACTOR * small:
+        return Driver("pace_change", {"recent": float(recent) / 7, "earlier": float(earlier) / 7})
+    return None
+
+
+def _step_change(days: _IntArray, vals: _FloatArray) -> Driver | None:
+    """The largest abnormal jump or drop between two observations within the last year, if any.
+
+    A change is abnormal when its pace is :data:`STEP_DEVIATIONS` robust deviations away from the
+    median pace of the year's observation pairs, and material: at least :data:`STEP_MIN_SHARE` of
+    the level and :data:`STEP_MIN_PACE_DAYS` days of the typical pace.
+    """
+    first = int(np.searchsorted(days, days[-1] - 365))
+    first = max(first - 1, 0)
+    d, v = days[first:], vals[first:]
+    if d.size < 4:
+        return None
+    gaps = np.diff(d).astype(np.float64)
+    changes = np.diff(v)
+    rates = changes / gaps
+    typical = float(np.median(rates))
+    deviation = 1.4826 * float(np.median(np.abs(rates - typical)))
+    excess = changes - typical * gaps
+    i = int(np.argmax(np.abs(excess)))
+    level = abs(float(v[i]))
+    noise = max(deviation, 0.05 * abs(typical), 1e-12)
+    material = abs(excess[i]) >= max(STEP_MIN_SHARE * level, STEP_MIN_PACE_DAYS * abs(typical))
+    if abs(rates[i] - typical) >= STEP_DEVIATIONS * noise and material and abs(excess[i]) > 0:
+        size = float(excess[i])
+        params: dict[str, float | str] = {"date": date.fromordinal(int(d[i + 1])).isoformat(), "size": size}
+        if level > 0:
+            params["share"] = size / level
+        return Driver("step_change", params)
+    return None
+
+
+# Input handling and helpers --------------------------------------------------------------------
 
 
 def _clean(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _FloatArray]:
@@ -374,95 +952,10 @@ def _recent_weekly_pace(grid: _FloatArray, days: _IntArray, vals: _FloatArray) -
     if grid.size >= 2:
         return float(np.median(np.diff(grid)[-RECENT_WEEKS:]))
     if days.size >= 2 and days[-1] > days[0]:
-        slope = np.polyfit(days.astype(np.float64) - days[-1], vals, 1)[0]
+        with np.errstate(all="ignore"):
+            slope = np.polyfit(days.astype(np.float64) - days[-1], vals, 1)[0]
         return float(slope) * 7.0 if math.isfinite(slope) else None
     return None
-
-
-def _simulate_ets(
-    grid: _FloatArray, weeks: int, n: int, rng: np.random.Generator, floor: float
-) -> _FloatArray | None:
-    """Simulate ``n`` weekly paths (shape ``(weeks, n)``) from a damped-trend ETS fit, or None.
-
-    The series is standardised before fitting (same model, affine-equivariant) because L-BFGS
-    with numerical gradients conditions badly when the level is 10⁸ and the steps are 10⁴.
-    """
-    last = float(grid[-1])
-    scale = float(np.ptp(grid)) or max(abs(last), 1.0)
-    z = (grid - last) / scale
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            # Convergence and numerical warnings are expected on short or perfectly smooth series;
-            # the result is checked for finiteness below instead.
-            warnings.simplefilter("ignore")
-            model = ETSModel(
-                z,
-                error="add",
-                trend="add",
-                damped_trend=True,
-                # A fresh dict on every call: statsmodels adds keys to the one it is given.
-                bounds={"damping_trend": DAMPING_BOUNDS},
-            )
-            result = model.fit(disp=False)
-            sigma = math.sqrt(float(result.scale))
-            errors = rng.standard_normal((weeks, n)) * sigma
-            simulated = result.simulate(weeks, anchor="end", repetitions=n, random_errors=errors)
-            paths = np.asarray(simulated, dtype=np.float64).reshape(weeks, n) * scale + last
-            # Spread floor as an extra random-walk term, only for the part of the floor the fitted
-            # σ does not already cover. It is not fed through the ETS recursion because when the
-            # fit has (almost) no residuals its smoothing parameters are unidentified — typically
-            # α = β = 1 — and floor noise pushed through them would make the trend itself random
-            # (variance ∝ h³), turning "no evidence of noise" into a very wide fan.
-            extra = math.sqrt(max(floor**2 - (sigma * scale) ** 2, 0.0))
-            if extra > 0.0:
-                paths = paths + np.cumsum(rng.standard_normal((weeks, n)) * extra, axis=0)
-    except Exception:  # any fitting failure means "use the fallback": this function never raises
-        return None
-    return paths if np.all(np.isfinite(paths)) else None
-
-
-def _simulate_bootstrap(
-    grid: _FloatArray, weeks: int, n: int, rng: np.random.Generator, floor: float
-) -> _FloatArray | None:
-    """Simulate paths by resampling the last :data:`RECENT_WEEKS` weekly increments (iid).
-
-    This is the reference's "if the recent pace continues" scenario (§4.3 step 5): no damping,
-    no model to fail. Gaussian noise tops the spread up to the floor when the increments are
-    (nearly) identical.
-    """
-    try:
-        with np.errstate(all="ignore"):
-            increments = np.diff(grid)[-RECENT_WEEKS:]
-            if increments.size == 0:
-                increments = np.zeros(1)
-            draws = rng.choice(increments, size=(weeks, n), replace=True)
-            extra = math.sqrt(max(floor**2 - float(np.var(increments)), 0.0))
-            if extra > 0.0:
-                draws = draws + rng.standard_normal((weeks, n)) * extra
-            paths = float(grid[-1]) + np.cumsum(draws, axis=0)
-    except (ArithmeticError, ValueError):  # overflow on absurd magnitudes: report, never raise
-        return None
-    return paths if np.all(np.isfinite(paths)) else None
-
-
-def _rows_to_deadline(paths: _FloatArray, last_value: float, horizon: int) -> _FloatArray | None:
-    """Widen the weekly paths and lay them out on the fan's days; None if anything is non-finite.
-
-    Returns an array of shape ``(weeks + 1, n)`` whose rows are the day offsets 0 (the last
-    observation, shared by every path), 7, …, 7·(weeks−1) and finally ``horizon``. The deadline row
-    interpolates each path linearly between the two simulated weeks around the deadline.
-    """
-    weeks, n = paths.shape
-    with np.errstate(all="ignore"):
-        # Widen around the per-week median: for additive ETS the paths are linear in the
-        # innovations, so this equals scaling σ by the factor; it also suits the skewed bootstrap.
-        median = np.median(paths, axis=1, keepdims=True)
-        paths = median + DEFAULT_SPREAD_WIDENING * (paths - median)
-        before = paths[-2] if weeks > 1 else np.full(n, last_value)
-        weight = (horizon - 7 * (weeks - 1)) / 7.0
-        final = before + weight * (paths[-1] - before)
-        rows = np.vstack([np.full((1, n), last_value), paths[:-1], final[np.newaxis, :]])
-    return rows if np.all(np.isfinite(rows)) else None
 
 
 def _projected_date(
@@ -492,7 +985,22 @@ def _insufficient(
     required_daily: float | None = None,
 ) -> GoalForecast:
     """Build an ``insufficient_history`` answer, keeping whatever paces could be computed."""
-    horizon = None if last_date is None else deadline.toordinal() - last_date.toordinal()
+    horizon = None
+    if last_date is not None and isinstance(deadline, date):
+        horizon = deadline.toordinal() - last_date.toordinal()
+    drivers: list[Driver] = []
+    if required_daily is not None and recent_daily is not None:
+        params: dict[str, float | str] = {"required": required_daily, "recent": recent_daily}
+        if recent_daily != 0:
+            params["ratio"] = required_daily / recent_daily
+        drivers.append(Driver("pace_gap", params))
+    if last_date is not None and weekly_points < MIN_WEEKLY_POINTS:
+        drivers.append(
+            Driver(
+                "short_history",
+                {"weeks": float(max(weekly_points - 1, 0)), "recommended": float(SHORT_HISTORY_WEEKS)},
+            )
+        )
     return GoalForecast(
         status=STATUS_INSUFFICIENT,
         reason=reason,
@@ -513,6 +1021,7 @@ def _insufficient(
         safe_target=None,
         realistic_target=None,
         ambitious_target=None,
+        drivers=tuple(drivers),
     )
 
 

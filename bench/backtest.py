@@ -1,0 +1,350 @@
+"""Rolling-origin backtest of the goal forecast against its baselines (issue 3, acceptance 1).
+
+    python bench/backtest.py                 # every data set: about 8 minutes on 2 cores
+    python bench/backtest.py --holdout-only  # only the hold-out sets (real and synthetic)
+    python bench/backtest.py --json          # also write bench/out/backtest.json
+    python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
+    python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES from the tuning set
+
+Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, decided before tuning):
+
+* ``real-tuning``: the follower histories in ``<shared>/data/follower-history`` except the hold-out;
+* ``real-holdout``: oprah, trevornoah, usagym and mitchellvii — never used for tuning;
+* ``flow-tuning`` / ``flow-holdout``: daily Wikipedia page views as running totals (a stock built
+  from a flow) and as views per 7 days (the level of a flow): peyton-manning / r-language;
+* ``synthetic-tuning`` / ``synthetic-holdout``: the families of ``smartsmm.core.synthetic``, seeds
+  0–5 / 1000–1005, scored against their daily truth; ``synthetic-holdout2``: seeds 2000–2005, a
+  second hold-out declared after the first hold-out run (see the decision record).
+
+``<shared>`` is ``<repo>/../shared`` unless ``SMARTSMM_SHARED_DIR`` says otherwise.
+
+Cases: every origin with ≥ 1 year of history, origins ≥ 28 days apart, horizons 4, 13 and 26 weeks;
+targets at the origin's value plus 0.5 / 1 / 1.5 × the last 8 weeks' pace (levels: 0.75 / 1 / 1.25 ×
+the last 4 weeks' mean), "hold" (no net loss) when the pace is negative. The realised value is
+interpolated between the observations around the deadline when they are ≤ 62 days apart; other
+cases are skipped and counted. Methods: ``calibrated`` (``forecast_goal`` as the app calls it),
+``ets-plain`` (statsmodels damped-trend ETS, simulated paths, nominal spread), ``ets-v1`` (the
+previous default: the same ×1.75 and floored), ``pace`` (the recent pace continues, certain either
+way) and ``climatology`` (the tuning set's base rate per target kind and horizon). Brier scores
+compare methods on the cases all of them answered; the failure share counts the others.
+
+Acceptance (issue 3): on real-tuning and real-holdout, at 13 and 26 weeks, the calibrated Brier
+beats ets-plain and pace, and the p10–p90 coverage lies in [0.75, 0.85]. Exit status 0 when met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+from smartsmm.core import forecast
+from smartsmm.core.backtest import (
+    HORIZONS,
+    Case,
+    Climatology,
+    Method,
+    Scored,
+    Series,
+    common_cases,
+    ets_plain_method,
+    flow_series,
+    forecast_goal_method,
+    make_cases,
+    pace_method,
+    reference_table,
+    reliability,
+    run_series,
+    standardised_error,
+    summarise,
+)
+from smartsmm.core.forecast import REFERENCE_HORIZONS
+from smartsmm.core.synthetic import HOLDOUT2_SEEDS, HOLDOUT_SEEDS, TUNING_SEEDS, synthetic_set
+
+BENCH_DIR = Path(__file__).resolve().parent
+OUT_DIR = BENCH_DIR / "out"
+REAL_HOLDOUT = ("oprah", "trevornoah", "usagym", "mitchellvii")
+FLOW_TUNING = ("wikipedia-peyton-manning",)
+FLOW_HOLDOUT = ("wikipedia-r-language",)
+METHODS = ("calibrated", "ets-plain", "ets-v1", "pace", "climatology")
+ACCEPTANCE_SETS = ("real-tuning", "real-holdout")
+ACCEPTANCE_HORIZONS = (13, 26)
+COVERAGE_RANGE = (0.75, 0.85)
+
+
+def shared_dir() -> Path:
+    """``SMARTSMM_SHARED_DIR``, or the ``shared`` folder beside the repository."""
+    env = os.environ.get("SMARTSMM_SHARED_DIR")
+    return Path(env) if env else BENCH_DIR.parent.parent / "shared"
+
+
+def read_csv(path: Path) -> tuple[list[date], list[float]]:
+    """A ``date,value`` file."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [date.fromisoformat(r["date"]) for r in rows], [float(r["value"]) for r in rows]
+
+
+def stock(path: Path, name: str | None = None) -> Series:
+    dates, values = read_csv(path)
+    order = sorted(range(len(dates)), key=lambda i: dates[i])
+    return Series(name or path.stem, tuple(dates[i] for i in order), tuple(values[i] for i in order))
+
+
+def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str, list[Series]]:
+    """The data sets by name, tuning sets first."""
+    if files:
+        return {"files": [stock(Path(f)) for f in files]}
+    root = shared_dir() / "data"
+    followers = sorted((root / "follower-history").glob("*.csv"))
+    views = {p.stem: p for p in sorted((root / "page-views").glob("*.csv"))}
+
+    def flows(names: Sequence[str]) -> list[Series]:
+        out: list[Series] = []
+        for name in names:
+            dates, values = read_csv(views[name])
+            out.extend(flow_series(name.removeprefix("wikipedia-"), dates, values))
+        return out
+
+    sets = {
+        "real-tuning": [stock(p) for p in followers if p.stem not in REAL_HOLDOUT],
+        "real-holdout": [stock(p) for p in followers if p.stem in REAL_HOLDOUT],
+        "flow-tuning": flows(FLOW_TUNING),
+        "flow-holdout": flows(FLOW_HOLDOUT),
+        "synthetic-tuning": synthetic_set(TUNING_SEEDS),
+        "synthetic-holdout": synthetic_set(HOLDOUT_SEEDS),
+        "synthetic-holdout2": synthetic_set(HOLDOUT2_SEEDS),
+    }
+    if holdout_only:
+        sets = {k: v for k, v in sets.items() if k.endswith("holdout")}
+    return sets
+
+
+# Running ---------------------------------------------------------------------------------------
+
+
+def _run_one(args: tuple[Series, list[Case], list[Method]]) -> list[Scored]:
+    series, cases, methods = args
+    return run_series(series, cases, methods)
+
+
+def run_set(
+    series: list[Series], climatology: Climatology, workers: int, max_origins: int | None
+) -> dict[str, Any]:
+    """Cases, answers and skip counts of one data set."""
+    jobs = []
+    skipped = {"unbracketed": 0, "beyond_data": 0}
+    for s in series:
+        found = make_cases(s, max_origins=max_origins)
+        skipped["unbracketed"] += found.skipped_unbracketed
+        skipped["beyond_data"] += found.skipped_beyond_data
+        if found.cases:
+            jobs.append((s, found.cases, [forecast_goal_method, ets_plain_method, pace_method, climatology]))
+    jobs.sort(key=lambda job: -len(job[1]))  # longest first, for an even split between workers
+    if workers > 1:
+        with Pool(workers) as pool:
+            parts = pool.map(_run_one, jobs, chunksize=1)
+    else:
+        parts = [_run_one(job) for job in jobs]
+    scored = [s for part in parts for s in part]
+    return {"scored": scored, "skipped": skipped, "series": len(series)}
+
+
+def tuning_climatology() -> Climatology:
+    """Base rates from the real tuning set (all cases, any horizon)."""
+    root = shared_dir() / "data" / "follower-history"
+    tuning = [stock(p) for p in sorted(root.glob("*.csv")) if p.stem not in REAL_HOLDOUT]
+    return Climatology(c for s in tuning for c in make_cases(s).cases)
+
+
+def scores(scored: list[Scored]) -> dict[str, Any]:
+    """Per method and horizon: scores on the common cases, failure share on all."""
+    answered = [s for s in scored if s.method in METHODS]
+    common = common_cases(answered, METHODS)
+    on_common = summarise(common, by_label=True)
+    on_all = summarise(answered)
+    table: dict[str, Any] = {}
+    for method in METHODS:
+        for h in (*HORIZONS, "all"):
+            key = (method, h)
+            if key not in on_all:
+                continue
+            row = dict(on_common.get(key, {}))
+            row["failure_share"] = on_all[key]["failure_share"]
+            row["cases_all"] = on_all[key]["cases"]
+            table[f"{method}@{h}"] = row
+    calibrated = [s for s in common if s.method == "calibrated"]
+    probs = [p for s in calibrated for p in s.prediction.probabilities]
+    hits = [o for s in calibrated for o in s.case.outcomes]
+    return {"table": table, "reliability": reliability(probs, hits, bins=10)}
+
+
+def verdicts(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Acceptance 1 of issue 3, per acceptance set and horizon."""
+    out = []
+    for name in ACCEPTANCE_SETS:
+        if name not in results:
+            continue
+        table = results[name]["scores"]["table"]
+        for h in ACCEPTANCE_HORIZONS:
+            cal, plain, pace = (table.get(f"{m}@{h}", {}) for m in ("calibrated", "ets-plain", "pace"))
+            cov = cal.get("coverage_p10_p90")
+            checks = {
+                "brier_beats_ets_plain": _lt(cal.get("brier"), plain.get("brier")),
+                "brier_beats_pace": _lt(cal.get("brier"), pace.get("brier")),
+                "coverage_in_range": cov is not None and COVERAGE_RANGE[0] <= cov <= COVERAGE_RANGE[1],
+            }
+            out.append({"set": name, "horizon": h, **checks, "ok": all(checks.values())})
+    return out
+
+
+def _lt(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and math.isfinite(a) and math.isfinite(b) and a < b
+
+
+# Output ----------------------------------------------------------------------------------------
+
+
+def _f(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def print_set(name: str, result: dict[str, Any]) -> None:
+    table = result["scores"]["table"]
+    skipped = result["skipped"]
+    n_cases = table.get("calibrated@all", {}).get("cases_all", 0)
+    print(
+        f"\n== {name}: {result['series']} series, {n_cases} cases "
+        f"(skipped: {skipped['unbracketed']} not bracketed by observations ≤ 62 days apart, "
+        f"{skipped['beyond_data']} past the end of the data)"
+    )
+    print(
+        f"{'method':<12} {'h':>3} {'cases':>6} {'Brier':>7} {'p10–p90':>8} {'MASE':>7} {'MdASE':>7} {'failed':>7}"
+    )
+    for method in METHODS:
+        for h in (*HORIZONS, "all"):
+            row = table.get(f"{method}@{h}")
+            if row is None:
+                continue
+            print(
+                f"{method:<12} {h!s:>3} {row.get('cases', 0):>6} {_f(row.get('brier'), 4):>7} "
+                f"{_f(row.get('coverage_p10_p90')):>8} {_f(row.get('mase_mean'), 2):>7} "
+                f"{_f(row.get('mase_median'), 2):>7} {_f(row.get('failure_share')):>7}"
+            )
+    rel = result["scores"]["reliability"]
+    print("calibrated reliability (probability bin: targets, mean probability → hit rate): ", end="")
+    print("; ".join(f"{r['bin']}: {r['n']}, {r['mean_probability']:.2f}→{r['hit_rate']:.2f}" for r in rel))
+
+
+def _errors(args: tuple[Series, tuple[tuple[float, ...], ...] | None]) -> list[tuple[int, float]]:
+    series, reference = args
+    if reference is not None:
+        forecast.REFERENCE_QUANTILES = reference
+    out = []
+    for case in make_cases(series, horizons=REFERENCE_HORIZONS).cases:
+        z = standardised_error(
+            case,
+            series.dates[: case.history_len],
+            series.values[: case.history_len],
+            own_factor=reference is not None,
+        )
+        if z is not None:
+            out.append((case.horizon_weeks, z))
+    return out
+
+
+def fit_reference(workers: int) -> None:
+    """Print REFERENCE_QUANTILES for forecast.py: standardised errors on the real tuning set.
+
+    Two passes: the errors without the own spread factor give a first table; with that table the
+    own factors are computed and the errors including them give the final table (a fixed-point
+    step: a second one changes the figures by less than their noise).
+    """
+    root = shared_dir() / "data" / "follower-history"
+    tuning = [stock(p) for p in sorted(root.glob("*.csv")) if p.stem not in REAL_HOLDOUT]
+    reference: tuple[tuple[float, ...], ...] | None = None
+    for _ in range(2):
+        jobs = [(s, reference) for s in tuning]
+        if workers > 1:
+            with Pool(workers) as pool:
+                parts = pool.map(_errors, jobs)
+        else:
+            parts = [_errors(job) for job in jobs]
+        errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
+        for h, z in (pair for part in parts for pair in part):
+            errors[h].append(z)
+        reference = reference_table(errors)
+    table = reference
+    print("REFERENCE_QUANTILES: tuple[tuple[float, ...], ...] = (")
+    for h, row in zip(REFERENCE_HORIZONS, table, strict=True):
+        print(f"    # {h} weeks, {len(errors[h])} cases")
+        print("    (" + ", ".join(f"{v:.3f}" for v in row) + "),")
+    print(")  # fmt: skip")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "files", nargs="*", help="date,value CSV files to backtest instead of the shared data"
+    )
+    parser.add_argument("--json", action="store_true", help="also write bench/out/backtest.json")
+    parser.add_argument("--holdout-only", action="store_true", help="only the hold-out data sets")
+    parser.add_argument("--sets", default="", help="comma-separated data set names (default: all)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--max-origins", type=int, default=None, help="at most this many origins per series")
+    parser.add_argument("--fit-reference", action="store_true", help="print REFERENCE_QUANTILES and exit")
+    args = parser.parse_args(argv)
+    if args.fit_reference:
+        fit_reference(args.workers)
+        return 0
+
+    started = time.perf_counter()
+    sets = datasets(args.holdout_only, args.files)
+    if args.sets:
+        wanted = args.sets.split(",")
+        unknown = set(wanted) - set(sets)
+        if unknown:
+            parser.error(f"unknown data sets: {', '.join(sorted(unknown))}; known: {', '.join(sets)}")
+        sets = {k: v for k, v in sets.items() if k in wanted}
+    climatology = tuning_climatology()
+    results: dict[str, dict[str, Any]] = {}
+    for name, series in sets.items():
+        t0 = time.perf_counter()
+        result = run_set(series, climatology, args.workers, args.max_origins)
+        result["scores"] = scores(result.pop("scored"))
+        result["seconds"] = round(time.perf_counter() - t0, 1)
+        results[name] = result
+        print_set(name, result)
+        print(f"({result['seconds']} s)", flush=True)
+    checks = verdicts(results)
+    if checks:
+        print(
+            "\n== acceptance (issue 3): calibrated Brier < ets-plain and < pace; p10–p90 coverage in [0.75, 0.85]"
+        )
+        for c in checks:
+            marks = " ".join(f"{k}={'yes' if c[k] else 'NO'}" for k in c if k not in ("set", "horizon", "ok"))
+            print(f"{c['set']:<13} {c['horizon']:>2} weeks: {'PASS' if c['ok'] else 'FAIL'}  {marks}")
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    if args.json:
+        OUT_DIR.mkdir(exist_ok=True)
+        payload = {"results": results, "acceptance": checks}
+        (OUT_DIR / "backtest.json").write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+        print(f"written {OUT_DIR / 'backtest.json'}")
+    return 0 if all(c["ok"] for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
