@@ -224,6 +224,9 @@ _FORECAST_REASONS: tuple[tuple[re.Pattern[str], Any], ...] = (
 )
 
 _METHODS = {
+    "calibrated-pace-ets-weekly": gettext_lazy(
+        "recent pace blended with damped-trend smoothing on weekly values, spread calibrated on past errors"
+    ),
     "ets-damped-weekly": gettext_lazy("damped-trend exponential smoothing on weekly values"),
     "bootstrap-weekly-increments": gettext_lazy("resampling of recent weekly changes"),
     "observed": gettext_lazy("observed value"),
