@@ -1,7 +1,7 @@
 """Rolling-origin backtest of the goal forecast against its baselines (issue 3, acceptance 1).
 
-    python bench/backtest.py                 # every data set: about 8 minutes on 2 cores
-    python bench/backtest.py --holdout-only  # only the hold-out sets (real and synthetic)
+    python bench/backtest.py                 # every data set: about 17 minutes on 2 cores
+    python bench/backtest.py --holdout-only  # only the hold-out sets (about 10 minutes)
     python bench/backtest.py --json          # also write bench/out/backtest.json
     python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
     python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES from the tuning set
