@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ import pytest
 
 from smartsmm.connectors.vk.connector import VkConnector
 from smartsmm.fakes.vk import FakeVK, ManualClock, serve_in_thread
+from smartsmm.lib import http
 from smartsmm.lib.http import HttpClient
 
 # The admin token doubles as the canary: it must never show up in plain text anywhere.
@@ -94,4 +96,20 @@ def vk(monkeypatch: pytest.MonkeyPatch) -> Iterator[VkWorld]:
         yield world
     finally:
         world.http.close()
+        stop()
+
+
+@contextmanager
+def serving_live(monkeypatch: pytest.MonkeyPatch, fake: FakeVK) -> Iterator[FakeVK]:
+    """Serve `fake` on loopback as SMARTSMM_VK_API_URL, with the shared HTTP client's limiter on a
+    manual clock so nothing waits (the fake itself runs on real time)."""
+    url, stop = serve_in_thread(fake)
+    monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
+    clock = ManualClock()
+    client = HttpClient(clock=clock, sleep=clock.sleep)
+    monkeypatch.setattr(http, "_shared", client)
+    try:
+        yield fake
+    finally:
+        client.close()
         stop()

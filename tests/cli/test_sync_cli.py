@@ -12,10 +12,9 @@ import pytest
 from smartsmm.cli import main
 from smartsmm.clients.models import AccountStatus, SocialAccount
 from smartsmm.collection.models import Credential, SyncRun
-from smartsmm.fakes.vk import FakeVK, ManualClock, serve_in_thread
-from smartsmm.lib import http
+from smartsmm.fakes.vk import FakeVK
 from smartsmm.measurements.models import DailyMetric, Post
-from tests.vk_world import ADMIN, COFFEE, OUTSIDER, REVOKED
+from tests.vk_world import ADMIN, COFFEE, OUTSIDER, REVOKED, serving_live
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +27,8 @@ def live_vk(monkeypatch):
         COFFEE, "coffee", 20_000, posts=300, days=60, seed=5, admin_tokens=[ADMIN], name="Coffee"
     )
     fake.add_token(REVOKED, revoked=True).add_token(OUTSIDER)
-    url, stop = serve_in_thread(fake)
-    monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
-    clock = ManualClock()
-    client = http.HttpClient(clock=clock, sleep=clock.sleep)
-    monkeypatch.setattr(http, "_shared", client)
-    try:
+    with serving_live(monkeypatch, fake):
         yield fake
-    finally:
-        client.close()
-        stop()
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

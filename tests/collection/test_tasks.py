@@ -10,9 +10,8 @@ from django.utils import timezone
 from smartsmm.clients.models import AccountStatus, SocialAccount
 from smartsmm.collection import tasks
 from smartsmm.collection.models import Credential, SyncRun, SyncState, SyncStatus
-from smartsmm.fakes.vk import FakeVK, ManualClock, serve_in_thread
-from smartsmm.lib import http
-from tests.vk_world import ADMIN, COFFEE
+from smartsmm.fakes.vk import FakeVK
+from tests.vk_world import ADMIN, COFFEE, serving_live
 
 pytestmark = pytest.mark.django_db
 
@@ -115,16 +114,8 @@ def live_vk(monkeypatch):
     fake = FakeVK(rate_limits={"user": None}).with_community(
         COFFEE, "coffee", 20_000, posts=120, days=30, seed=5, admin_tokens=[ADMIN]
     )
-    url, stop = serve_in_thread(fake)
-    monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
-    clock = ManualClock()
-    client = http.HttpClient(clock=clock, sleep=clock.sleep)
-    monkeypatch.setattr(http, "_shared", client)
-    try:
+    with serving_live(monkeypatch, fake):
         yield fake
-    finally:
-        client.close()
-        stop()
 
 
 def test_dispatch_syncs_the_due_accounts_through_the_queue(live_vk, connected, immediate):

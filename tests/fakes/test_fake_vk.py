@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 import smartsmm.fakes.vk
-from smartsmm.fakes.vk import API_VERSION, FakeVK, ManualClock, serve_in_thread
+from smartsmm.fakes.vk import API_VERSION, GET_ALL_TEMPLATE, FakeVK, ManualClock, serve_in_thread
 
 ADMIN = "vk1.a.test-admin"
 OUTSIDER = "vk1.a.test-outsider"
@@ -324,60 +324,12 @@ def test_it_refuses_execute_code_it_cannot_run(vk: Client) -> None:
     assert envelope["execute_errors"][0]["error_code"] == 27
 
 
-# vk_api 11.10.1's VkTools.get_all script (vk_api/tools.py, `vk_get_all_items.code`), reproduced so
-# the test runs without vk_api; test_the_reproduced_get_all_script_is_vk_apis checks it is the same.
-_VK_API_GET_ALL = """
-    var params = %(values)s,
-        calls = 0,
-        items = [],
-        count = %(count)s,
-        offset = %(offset)s,
-        ri;
-
-    while(calls < 25) {
-        calls = calls + 1;
-
-        params.offset = offset * %(offset_mul)s;
-        var response = API.%(method)s(params),
-            new_count = response.count,
-            count_diff = (count == null ? 0 : new_count - count);
-        if (!response) {
-            return {"_error": 1};
-        }
-
-        if (count_diff < 0) {
-            offset = offset + count_diff;
-        } else {
-            ri = response.%(key)s;
-            items = items + ri.slice(count_diff);
-            offset = offset + params.count + count_diff;
-            if (ri.length < params.count) {
-                calls = 99;
-            }
-        }
-
-        count = new_count;
-
-        if (count != null && offset >= count) {
-            calls = 99;
-        }
-    };
-
-    return {
-        count: count,
-        items: items,
-        offset: offset,
-        more: calls != 99
-    };
-"""
-
-
 def vk_api_get_all_code(
     method: str, key: str, values: dict[str, Any], count: int | None, offset: int, offset_mul: int = 1
 ) -> str:
     """The ``code`` vk_api's VkFunction sends: lines stripped and joined, ``values`` and ``count``
     JSON-encoded (compact, non-ASCII kept), the other arguments inserted as text."""
-    minified = "".join(line.strip() for line in _VK_API_GET_ALL.splitlines())
+    minified = "".join(line.strip() for line in GET_ALL_TEMPLATE.splitlines())
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     return minified % {
         "method": method,
@@ -411,7 +363,7 @@ def get_all_like_vk_api(
 
 def test_the_reproduced_get_all_script_is_vk_apis() -> None:
     tools = pytest.importorskip("vk_api.tools")
-    assert tools.vk_get_all_items.code == _VK_API_GET_ALL
+    assert tools.vk_get_all_items.code == GET_ALL_TEMPLATE
     values = {"owner_id": -ZERNO, "count": 100, "filter": "всё"}
     assert tools.vk_get_all_items.compile(
         {"method": "wall.get", "key": "items", "values": values, "count": None, "offset": 0, "offset_mul": 1}

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from smartsmm.fakes.vk import FakeVK, ManualClock, serve_in_thread
-from smartsmm.lib import http
-from tests.vk_world import ADMIN, COFFEE, OUTSIDER, REVOKED
+from smartsmm.fakes.vk import FakeVK
+from tests.vk_world import ADMIN, COFFEE, OUTSIDER, REVOKED, serving_live
 
 
 @pytest.fixture
@@ -19,17 +18,5 @@ def live_vk(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeVK]:
         COFFEE, "coffee", 20_000, posts=60, days=40, seed=5, admin_tokens=[ADMIN], name="Coffee"
     )
     fake.add_token(REVOKED, revoked=True).add_token(OUTSIDER)
-    url, stop = serve_in_thread(fake)
-    monkeypatch.setenv("SMARTSMM_VK_API_URL", url)
-    clock = ManualClock()
-
-    def sleep(seconds: float) -> None:
-        clock.advance(seconds)
-
-    client = http.HttpClient(clock=clock, sleep=sleep)
-    monkeypatch.setattr(http, "_shared", client)
-    try:
+    with serving_live(monkeypatch, fake):
         yield fake
-    finally:
-        client.close()
-        stop()

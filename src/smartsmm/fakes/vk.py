@@ -1584,7 +1584,7 @@ def _parse_call_list(code: str) -> list[tuple[str, dict[str, Any]]]:
 # `count` are JSON-encoded, `method`, `key`, `offset` and `offset_mul` inserted as plain text. The
 # fake recognises exactly this text and emulates it — it does not interpret VKScript — so a benchmark
 # can compare a connector with `VkTools.get_all` on the same fake. Any other script stays error 12.
-_GET_ALL_TEMPLATE = """
+GET_ALL_TEMPLATE = """
     var params = %(values)s,
         calls = 0,
         items = [],
@@ -1631,7 +1631,7 @@ _GET_ALL_TEMPLATE = """
 
 
 def _get_all_pattern() -> re.Pattern[str]:
-    minified = "".join(line.strip() for line in _GET_ALL_TEMPLATE.splitlines())
+    minified = "".join(line.strip() for line in GET_ALL_TEMPLATE.splitlines())
     groups = {
         "values": r"(?P<values>\{.*?\})",
         "count": r"(?P<count>null|\d+)",

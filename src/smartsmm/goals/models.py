@@ -65,9 +65,9 @@ class Goal(models.Model):
 
     @property
     def status(self) -> str:
-        return str(self.evaluation.get("progress", {}).get("status", "no_data"))
+        """The progress status of the latest evaluation (its copy in a column: no JSON decoded)."""
+        return self.evaluation_status or "no_data"
 
     @property
     def probability(self) -> float | None:
-        value = self.evaluation.get("forecast", {}).get("probability")
-        return float(value) if value is not None else None
+        return self.evaluation_probability
