@@ -128,6 +128,68 @@ def test_it_warns_when_the_kpi_does_not_serve_the_objective(client, owner, clien
     assert "Leads" in relevant["reason"] and "Conversion rate" in relevant["reason"]
 
 
+def _goal(account, target: float, **overrides) -> Goal:
+    fields = {
+        "client": account.client,
+        "objective": account.objective,
+        "metric_key": "followers",
+        "scope_kind": "account",
+        "account": account,
+        "target": target,
+        "start_date": TODAY,
+        "deadline": date(2027, 3, 1),
+    }
+    fields.update(overrides)
+    return Goal.objects.create(**fields)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_says_what_drives_the_probability_next_to_the_fan_chart(client, viewer, history):
+    goal = _goal(history, 7900)
+    _login(client, viewer)  # read-only users read the explanation too
+    response = client.get(reverse("goal", kwargs={"pk": goal.pk}))
+    page = response.content.decode()
+    assert "What drives this probability" in page
+    assert 'data-chart="goal"' in page and response.context["chart"]["fan"]
+    codes = [item["code"] for item in response.context["explanation"]]
+    assert codes == ["pace_gap", "volatility", "short_history", "quality"]
+    # 10 a day for 200 days; 7,900 by 1 March needs (7,900 − 6,990) / 96 days ≈ 9.5 a day.
+    assert (
+        "Pace needed from now to the deadline: +9.5 a day; recent pace (typical of the last 8 weeks): +10.0 a day."
+        in page
+    )
+    assert "The recent pace is enough: the target needs 95 % of it." in page
+    assert "Only 28 weeks of history" in page
+    assert "The history is too short to check how the method would have done on its own past." in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_a_step_change_and_the_backtest_when_the_history_is_long(client, owner, account):
+    """600 days of 10 a day with a bot purge of 600 followers on 1 August 2026."""
+    start = TODAY - timedelta(days=600)
+    purge = date(2026, 8, 1)
+    DailyMetric.objects.bulk_create(
+        DailyMetric(
+            account=account,
+            metric="followers",
+            day=start + timedelta(days=i),
+            value=5000 + 10 * i - (600 if start + timedelta(days=i) >= purge else 0),
+        )
+        for i in range(600)
+    )
+    goal = _goal(account, 11_400)
+    _login(client, owner)
+    response = client.get(reverse("goal", kwargs={"pk": goal.pk}))
+    page = response.content.decode()
+    codes = [item["code"] for item in response.context["explanation"]]
+    assert codes[-2:] == ["step_change", "quality"] and "history" in codes
+    assert "85 weeks of history: enough to calibrate the forecast on this history&#x27;s own past." in page
+    assert "On 08/01/2026 the value dropped by 600 (" in page
+    quality = response.context["forecast"]["quality"]
+    assert f"of {quality['cases']} forecasts made {quality['horizon_weeks']} weeks ahead" in page
+    assert "Brier score" in page
+
+
 @time_machine.travel(NOW, tick=False)
 def test_it_compares_this_month_with_the_previous_and_last_year(client, owner, history):
     _login(client, owner)

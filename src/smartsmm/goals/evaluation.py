@@ -25,7 +25,8 @@ from smartsmm.core.smart import GoalFacts, evaluate_smart, overall_status
 from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.queries import ScopeData, scope_data
 
-EVALUATION_FORMAT = 2
+# 3: the drivers of a lower-is-better KPI read in its own direction (they were mirrored before).
+EVALUATION_FORMAT = 3
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
@@ -77,7 +78,25 @@ def _unsign_forecast(metric: Metric, forecast: dict[str, Any]) -> dict[str, Any]
         {"date": p["date"], "p10": neg(p["p90"]), "p50": neg(p["p50"]), "p90": neg(p["p10"])}
         for p in forecast.get("fan", [])
     ]
+    flipped["drivers"] = [
+        {**d, "params": _unsign_driver_params(d.get("params", {}))} for d in forecast.get("drivers", [])
+    ]
+    # The quality needs no flip: the coverage of p10–p90 and the Brier score of "P(value ≥ target)"
+    # on the mirrored series are those of the p10–p90 and "P(value ≤ target)" on the KPI's own.
     return flipped
+
+
+# Driver params that are values or changes of the mirrored series (see core.forecast.Driver). The
+# others are sizes or ratios that the mirror leaves alone: a swing's size (`weekly_sd`), required /
+# recent pace (`ratio`: both change sign), swing per pace (`relative`), the spread `factor`, weeks
+# and dates. A step's `share` is its size over the absolute level, so it changes sign with `size`.
+_MIRRORED_DRIVER_PARAMS = frozenset({"current", "target", "required", "recent", "earlier", "size", "share"})
+
+
+def _unsign_driver_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: -v if k in _MIRRORED_DRIVER_PARAMS and isinstance(v, int | float) else v for k, v in params.items()
+    }
 
 
 def _cut_at_zero(metric: Metric, forecast: dict[str, Any]) -> dict[str, Any]:

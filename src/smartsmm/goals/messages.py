@@ -6,6 +6,7 @@ into translatable text, for the web app and the CLI alike.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -13,10 +14,10 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
-from smartsmm.core.metrics import METRICS_BY_KEY
-from smartsmm.web.formatting import format_number, format_percent
+from smartsmm.core.metrics import METRICS_BY_KEY, Metric
+from smartsmm.web.formatting import format_number, format_percent, format_signed
 
 CRITERIA = {
     "specific": gettext_lazy("Specific"),
@@ -254,3 +255,268 @@ def method_label(method: str | None) -> str:
     if not method:
         return ""
     return str(_METHODS.get(method, method))
+
+
+# What drives the probability ---------------------------------------------------------------------
+#
+# The forecast reports drivers (smartsmm.core.forecast.Driver: a code and params, paces per day in
+# the KPI's units) and, with enough history, its own backtest (ForecastQuality). The cached
+# evaluation has already turned both to the KPI's own direction (a falling unsubscribe rate has a
+# negative pace); "towards the target" below is up for higher-is-better KPIs and down otherwise.
+
+#: The p10–p90 range should hold about 80 % of outcomes; with 6–26 past forecasts the share
+#: measured wobbles by ±10 points, so only a clear miss is called out.
+_COVERAGE_NARROW = 0.65
+_COVERAGE_WIDE = 0.95
+#: Own-past spread factors this far from 1 are worth a sentence.
+_FACTOR_WIDER = 1.2
+_FACTOR_NARROWER = 0.83
+#: Weekly swing as a share of a week's typical change: below "steady", above "volatile".
+_SWING_STEADY = 0.5
+_SWING_VOLATILE = 1.5
+
+
+def _fixed(value: float, decimals: int, *, signed: bool = False) -> str:
+    """Rounded, not cut: Django's number_format drops the digits after ``decimals`` (2.96 → "2.9")."""
+    rounded = round(float(value), decimals)
+    return format_signed(rounded, decimals) if signed else format_number(rounded, decimals)
+
+
+def _share(fraction: float, decimals: int = 0) -> str:
+    return format_percent(round(float(fraction), decimals + 2), decimals)
+
+
+def _number(value: float) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def _digits(value: float) -> int:
+    """Decimals that show a pace or a swing to about two significant digits."""
+    size = abs(value)
+    if size >= 100 or size == 0:
+        return 0
+    if size >= 1:
+        return 1
+    return min(4, 1 - math.floor(math.log10(size)))
+
+
+def _amount(value: float, metric: Metric | None, *, signed: bool = False) -> str:
+    """A change of the KPI in its units: "+12.5" for counts, "−0.04 pp" for percentages."""
+    digits = _digits(value)
+    text = _fixed(value, digits, signed=True) if signed else _fixed(abs(value), digits)
+    return _("%(value)s pp") % {"value": text} if metric is not None and metric.is_percent else text
+
+
+def _rate(value: float, metric: Metric | None) -> str:
+    """A pace per day in the KPI's units: "+12.5 a day", "−0.04 pp a day"."""
+    return _("%(amount)s a day") % {"amount": _amount(value, metric, signed=True)}
+
+
+def _kpi_value(value: float, metric: Metric | None) -> str:
+    """A KPI value as the goal page shows it (the `kpi` template filter)."""
+    text = _fixed(value, metric.decimals if metric is not None else 0)
+    return f"{text} %" if metric is not None and metric.is_percent else text
+
+
+def _towards(metric: Metric | None) -> int:
+    """+1 when the target lies above (higher is better), −1 when below."""
+    return 1 if metric is None or metric.higher_is_better else -1
+
+
+def driver_text(driver: Mapping[str, Any], metric: Metric | None, *, forecast_ok: bool = True) -> str:
+    """One driver of the probability in words; "" for a code this version does not know.
+
+    ``forecast_ok`` is False when there is no probability (too little history): the short-history
+    sentence then says so instead of explaining how the forecast leans on other accounts.
+    """
+    code = driver.get("code")
+    p = {k: v for k, v in driver.get("params", {}).items() if _number(v) is not None or k == "date"}
+    towards = _towards(metric)
+    if code == "already_reached" and {"current", "target"} <= p.keys():
+        return _(
+            "The current value %(current)s already meets the target %(target)s: "
+            "the goal is reached if it holds until the deadline."
+        ) % {"current": _kpi_value(p["current"], metric), "target": _kpi_value(p["target"], metric)}
+    if code == "pace_gap" and {"required", "recent"} <= p.keys():
+        return _pace_gap_text(float(p["required"]), float(p["recent"]), metric)
+    if code == "volatility" and "weekly_sd" in p:
+        return _volatility_text(p, metric)
+    if code == "short_history" and "weeks" in p:
+        weeks = round(float(p["weeks"]))
+        if not forecast_ok:
+            return ngettext(
+                "Only %(weeks)s week of history: too little for a forecast yet.",
+                "Only %(weeks)s weeks of history: too little for a forecast yet.",
+                weeks,
+            ) % {"weeks": weeks}
+        return ngettext(
+            "Only %(weeks)s week of history: the forecast relies mostly on how accounts behave in "
+            "general, not on this history's own past (that takes about %(recommended)s weeks).",
+            "Only %(weeks)s weeks of history: the forecast relies mostly on how accounts behave in "
+            "general, not on this history's own past (that takes about %(recommended)s weeks).",
+            weeks,
+        ) % {"weeks": weeks, "recommended": round(float(p.get("recommended", 52)))}
+    if code == "pace_change" and {"recent", "earlier"} <= p.keys():
+        recent, earlier = float(p["recent"]), float(p["earlier"])
+        if towards * (recent - earlier) > 0:
+            template = _(
+                "The pace has changed in the goal's favour: %(recent)s over the last 8 weeks against "
+                "%(earlier)s in the 18 weeks before; the forecast follows the recent pace."
+            )
+        else:
+            template = _(
+                "The pace has changed against the goal: %(recent)s over the last 8 weeks against "
+                "%(earlier)s in the 18 weeks before; the forecast follows the recent pace."
+            )
+        return template % {"recent": _rate(recent, metric), "earlier": _rate(earlier, metric)}
+    if code == "step_change" and {"date", "size"} <= p.keys():
+        size = float(p["size"])
+        amount = _amount(size, metric)
+        if "share" in p:
+            share = abs(float(p["share"]))
+            amount = _("%(size)s (%(share)s of the level before it)") % {
+                "size": amount,
+                "share": _share(share, 1 if share < 0.1 else 0),
+            }
+        if size > 0:
+            template = _(
+                "On %(date)s the value jumped by %(size)s: a campaign, a giveaway, a viral post? "
+                "A one-off step like this is not taken for the pace."
+            )
+        else:
+            template = _(
+                "On %(date)s the value dropped by %(size)s: a bot purge, a mass unsubscribe? "
+                "A one-off step like this is not taken for the pace."
+            )
+        return template % {"date": _day(p["date"]), "size": amount}
+    return ""
+
+
+def _pace_gap_text(required: float, recent: float, metric: Metric | None) -> str:
+    text = _(
+        "Pace needed from now to the deadline: %(required)s; recent pace (typical of the last 8 weeks): "
+        "%(recent)s."
+    ) % {"required": _rate(required, metric), "recent": _rate(recent, metric)}
+    towards = _towards(metric)
+    needed, moving = towards * required, towards * recent
+    if needed <= 0:  # the target is already met: "already_reached" says so
+        return text
+    if moving <= 0:
+        verdict = _(
+            "The recent pace does not move the value towards the target, so reaching it takes a change "
+            "of pace."
+        )
+    elif needed <= moving:
+        verdict = _("The recent pace is enough: the target needs %(share)s of it.") % {
+            "share": _share(needed / moving, 0)
+        }
+    else:
+        verdict = _("The target needs %(ratio)s times the recent pace.") % {
+            "ratio": _fixed(needed / moving, 1)
+        }
+    return f"{text} {verdict}"
+
+
+def _volatility_text(p: Mapping[str, Any], metric: Metric | None) -> str:
+    swing = "±" + _amount(float(p["weekly_sd"]), metric)
+    relative = p.get("relative")
+    if relative is None:
+        text = _("Week-to-week swings around the trend are about %(swing)s.") % {"swing": swing}
+    elif relative < _SWING_STEADY:
+        text = _(
+            "Week-to-week swings around the trend are about %(swing)s, small next to a week's typical "
+            "change (%(share)s of it): the path is steady."
+        ) % {"swing": swing, "share": _share(relative, 0)}
+    elif relative <= _SWING_VOLATILE:
+        text = _(
+            "Week-to-week swings around the trend are about %(swing)s, comparable to a week's typical "
+            "change (%(share)s of it)."
+        ) % {"swing": swing, "share": _share(relative, 0)}
+    else:
+        text = _(
+            "Week-to-week swings around the trend are about %(swing)s, %(ratio)s times a week's typical "
+            "change: the outcome is uncertain and the forecast range wide."
+        ) % {"swing": swing, "ratio": _fixed(relative, 1)}
+    factor = p.get("factor")
+    if factor is not None and factor >= _FACTOR_WIDER:
+        text += " " + _(
+            "Forecasts at this history's own past dates missed by more than usual, so its range is "
+            "%(factor)s times as wide as for a typical account."
+        ) % {"factor": _fixed(factor, 1)}
+    elif factor is not None and factor <= _FACTOR_NARROWER:
+        text += " " + _(
+            "This history has been more predictable than a typical account's, so its range is "
+            "narrower (×%(factor)s)."
+        ) % {"factor": _fixed(factor, 2)}
+    return text
+
+
+def history_text(weeks: int) -> str:
+    """History length when it is long enough (a short one is the ``short_history`` driver)."""
+    return ngettext(
+        "%(weeks)s week of history: enough to calibrate the forecast on this history's own past.",
+        "%(weeks)s weeks of history: enough to calibrate the forecast on this history's own past.",
+        weeks,
+    ) % {"weeks": weeks}
+
+
+def quality_text(quality: Mapping[str, Any] | None) -> str:
+    """How the forecast did on the goal's own past, or that the history is too short to tell."""
+    fields = {k: _number(v) for k, v in (quality or {}).items()}
+    if any(fields.get(k) is None for k in ("horizon_weeks", "cases", "coverage", "brier", "brier_pace")):
+        return _("The history is too short to check how the method would have done on its own past.")
+    cases, weeks = round(fields["cases"] or 0), round(fields["horizon_weeks"] or 0)
+    coverage, brier = fields["coverage"] or 0.0, fields["brier"] or 0.0
+    brier_pace = fields["brier_pace"] or 0.0
+    horizon = npgettext("forecast horizon", "%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+    text = ngettext(
+        "Checked on this history's own past: of %(cases)s forecast made %(horizon)s ahead, %(hits)s "
+        "ended inside its p10–p90 range (%(coverage)s; about 80 %% is right).",
+        "Checked on this history's own past: of %(cases)s forecasts made %(horizon)s ahead, %(hits)s "
+        "ended inside their p10–p90 range (%(coverage)s; about 80 %% is right).",
+        cases,
+    ) % {
+        "cases": cases,
+        "horizon": horizon,
+        "hits": round(coverage * cases),
+        "coverage": _share(coverage, 0),
+    }
+    if coverage < _COVERAGE_NARROW:
+        text += " " + _("The range has been too narrow for this history: read the probability with caution.")
+    elif coverage > _COVERAGE_WIDE:
+        text += " " + _("The range has been wider than this history needed.")
+    if brier < brier_pace:
+        scored = _(
+            "The forecast's probabilities came closer to what happened than simply extending the recent "
+            "pace (Brier score %(brier)s against %(pace)s; 0 is perfect, 0.25 is a coin toss)."
+        )
+    else:
+        scored = _(
+            "The forecast's probabilities did no better than simply extending the recent pace (Brier "
+            "score %(brier)s against %(pace)s; 0 is perfect, 0.25 is a coin toss)."
+        )
+    scores = {"brier": _fixed(brier, 3), "pace": _fixed(brier_pace, 3)}
+    return f"{text} {scored % scores}"
+
+
+def explain_forecast(forecast: Mapping[str, Any], metric: Metric | None) -> list[dict[str, str]]:
+    """What drives the probability, in words: ``[{"code", "text"}]``, the backtest quality last.
+
+    Empty when there is no forecast, or the deadline has passed (the answer is then observed).
+    """
+    if not forecast or forecast.get("method") == "observed":
+        return []
+    ok = forecast.get("status") == "ok"
+    items = []
+    for driver in forecast.get("drivers") or []:
+        text = driver_text(driver, metric, forecast_ok=ok)
+        if text:
+            items.append({"code": str(driver.get("code")), "text": text})
+    codes = {item["code"] for item in items}
+    points = forecast.get("weekly_points")
+    if ok and "short_history" not in codes and isinstance(points, int) and points > 1:
+        at = next((i for i, item in enumerate(items) if item["code"] in {"pace_change", "step_change"}), None)
+        items.insert(len(items) if at is None else at, {"code": "history", "text": history_text(points - 1)})
+    if forecast.get("method") != "bootstrap-weekly-increments":  # the fallback has no backtest
+        items.append({"code": "quality", "text": quality_text(forecast.get("quality"))})
+    return items

@@ -16,8 +16,8 @@ def format_number(value: Any, decimals: int = 0) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    if decimals == 0:
-        number = round(number)
+    # number_format cuts extra digits off instead of rounding (2.96 → "2.9"): round first.
+    number = round(number, decimals) if decimals else round(number)
     return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

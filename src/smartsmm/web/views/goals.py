@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from smartsmm.clients.models import Client
 from smartsmm.core.metrics import get_metric
 from smartsmm.goals.evaluation import evaluate_draft, evaluate_goal, is_stale
-from smartsmm.goals.messages import check_reason
+from smartsmm.goals.messages import check_reason, explain_forecast
 from smartsmm.goals.models import Goal
 from smartsmm.web.access import with_access
 from smartsmm.web.forms import GoalForm
@@ -55,6 +55,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "checks": _checks(evaluation),
             "forecast": evaluation.get("forecast", {}),
+            "explanation": explain_forecast(evaluation.get("forecast", {}), metric),
             "progress": evaluation.get("progress", {}),
             "chart": chart,
             "can_write": access.can_write,
