@@ -14,8 +14,9 @@ from django.contrib.auth.models import User
 from smartsmm.clients.models import BusinessObjective, Client, SocialAccount
 from smartsmm.tenancy.models import Agency, Membership, Role
 
-# The fake VK world (fixture `vk`) for the connector, sync and CLI tests.
-pytest_plugins = ["tests.vk_world"]
+# The fake VK world (fixture `vk`) for the connector, sync and CLI tests; a local SMTP server and the
+# fake Telegram Bot API (fixtures `smtp_server`, `telegram_fake`) for report delivery.
+pytest_plugins = ["tests.vk_world", "tests.reports.delivery_support"]
 
 PASSWORD = "correct-horse-battery"
 

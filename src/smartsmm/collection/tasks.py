@@ -38,6 +38,7 @@ __all__ = [
     "CLAIM_LEASE",
     "RUN_TIMEOUT",
     "claim_due",
+    "deliver_reports_task",
     "dispatch_due",
     "dispatch_due_task",
     "huey",
@@ -59,6 +60,8 @@ RUN_TIMEOUT = timedelta(hours=2)
 DISPATCH_CRONTAB_MINUTES = "*"
 #: Minutes at which stale goal evaluations are refreshed.
 GOALS_CRONTAB_MINUTES = "*/10"
+#: Minutes at which scheduled reports that are due are delivered (smartsmm.reports.delivery).
+REPORTS_CRONTAB_MINUTES = "*/5"
 
 INTERRUPTED = "interrupted: the worker stopped before this sync finished; it is redone automatically"
 
@@ -249,5 +252,20 @@ def refresh_goals_task() -> int:
         if count:
             logger.info("refreshed %d goal evaluations", count)
         return count
+    finally:
+        _fresh_connections()
+
+
+@huey.periodic_task(crontab(minute=REPORTS_CRONTAB_MINUTES))
+def deliver_reports_task() -> int:
+    """Periodic task: deliver the scheduled reports that are due (by e-mail and Telegram).
+
+    Safe with several workers: each (schedule, period, channel) is claimed once in the database.
+    """
+    from smartsmm.reports.delivery import deliver_due_reports
+
+    _fresh_connections()
+    try:
+        return len(deliver_due_reports().deliveries)
     finally:
         _fresh_connections()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "smartsmm.measurements",
     "smartsmm.goals",
     "smartsmm.collection",
+    "smartsmm.reports",
     "smartsmm.web",
 ]
 
@@ -156,3 +157,20 @@ SMARTSMM_EVALUATION_MAX_AGE_HOURS = env_int("SMARTSMM_EVALUATION_MAX_AGE_HOURS",
 # default, Redis when REDIS_URL is set (several worker machines); immediate mode runs tasks inline.
 REDIS_URL = env_str("REDIS_URL")
 SMARTSMM_QUEUE_IMMEDIATE = env_bool("SMARTSMM_QUEUE_IMMEDIATE", False)
+
+# E-mail for scheduled reports (smartsmm.reports.emails). Without SMARTSMM_EMAIL_HOST the messages are
+# written as files into DATA_DIR/outbox, so the demo never needs an SMTP server.
+EMAIL_HOST = env_str("SMARTSMM_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("SMARTSMM_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("SMARTSMM_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_str("SMARTSMM_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("SMARTSMM_EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("SMARTSMM_EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("SMARTSMM_EMAIL_TIMEOUT", 30)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+DEFAULT_FROM_EMAIL = env_str("SMARTSMM_EMAIL_FROM", "smartsmm <reports@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 #: entry here (or through :func:`register_base_url`); its host then joins the allow-list.
 BASE_URLS: dict[str, str] = {
     "SMARTSMM_VK_API_URL": "https://api.vk.com/method",
+    # The Telegram Bot API, for delivering reports (smartsmm.reports.telegram); the bot token is in
+    # the path (/bot<token>/sendDocument), which describe_url() and redact() mask.
+    "SMARTSMM_TELEGRAM_API_URL": "https://api.telegram.org",
 }
 
 DEFAULT_TIMEOUT = 20.0
@@ -626,6 +629,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
         headers: Mapping[str, str] | None = None,
         rate_key: str | None = None,
         rate: tuple[int, float] = (3, 1.0),
@@ -641,6 +645,9 @@ class HttpClient:
             data: Form body (``application/x-www-form-urlencoded``). Put tokens here or in
                 headers rather than in ``params`` where the API allows it: bodies are not logged
                 by proxies.
+            files: Multipart file fields, ``name -> (file name, content, content type)``; the body is
+                then ``multipart/form-data`` with ``data`` as its other fields. The content is bytes,
+                so a retry sends it again unchanged.
             headers: Extra request headers.
             rate_key: Key of the rate budget, usually the token; None for no limiting.
             rate: ``(limit, period)``: at most ``limit`` requests per ``period`` seconds per key.
@@ -674,7 +681,13 @@ class HttpClient:
             started = self._clock()
             try:
                 response = self._client.request(
-                    method, target, params=params, data=data, headers=headers, timeout=request_timeout
+                    method,
+                    target,
+                    params=params,
+                    data=data,
+                    files=files,
+                    headers=headers,
+                    timeout=request_timeout,
                 )
             except _RETRYABLE_EXCEPTIONS as exc:
                 # Third-party text may quote the URL: queries stripped and known secrets masked. The

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from smartsmm.clients.models import Client, SocialAccount
 from smartsmm.core.metrics import METRICS, Metric, PeriodData
 from smartsmm.core.objectives import Objective, Platform
 from smartsmm.core.periods import Change, MonthComparison, Period
-from smartsmm.core.types import PostRecord
+from smartsmm.core.types import DailySeries, PostRecord
 from smartsmm.measurements.queries import scope_data
 
 
@@ -63,14 +63,27 @@ def kpi_table(client: Client, accounts: Sequence[SocialAccount], comparison: Mon
     # One day more before the earliest period: stock KPIs read the value the day before a period.
     data = scope_data(accounts, client.tz, start=earliest - timedelta(days=1), end=comparison.current.end)
     objectives = {Objective(o) for o in client.objectives.values_list("objective", flat=True)}
-    platforms = frozenset(Platform(a.platform) for a in accounts)
+    return kpi_rows(data.daily, data.posts, data.platforms, objectives, comparison)
+
+
+def kpi_rows(
+    daily: Mapping[str, DailySeries],
+    posts: Sequence[PostRecord],
+    platforms: frozenset[Platform],
+    objectives: Set[Objective],
+    comparison: MonthComparison,
+) -> list[KpiRow]:
+    """The KPI table of already loaded data (a scope's merged daily series and its posts)."""
     rows = []
+    periods = (comparison.current, comparison.previous_month, comparison.same_month_last_year)
+    posts_by_period = [_posts_in(posts, period) for period in periods]
     for metric in METRICS:
         if not (metric.platforms & platforms):
             continue
-        values = []
-        for period in (comparison.current, comparison.previous_month, comparison.same_month_last_year):
-            values.append(metric.compute(PeriodData(period, data.daily, _posts_in(data.posts, period))))
+        values = [
+            metric.compute(PeriodData(period, daily, period_posts))
+            for period, period_posts in zip(periods, posts_by_period, strict=True)
+        ]
         if all(v is None for v in values):
             continue
         rows.append(

@@ -137,6 +137,7 @@ def account_context(request: HttpRequest, account: SocialAccount) -> dict[str, A
         "charts": charts,
         "language": language,
         "query": request.GET.urlencode(),
+        "audit_formats": ("pdf", "xlsx", "pptx", "html"),
     }
 
 

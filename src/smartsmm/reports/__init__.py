@@ -1,0 +1,1 @@
+"""Reports: the monthly client report, the weekly internal report and the account audit, in every format."""
