@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from smartsmm.reports import charts
-from smartsmm.reports.document import Cell, Chart, Figures, Paragraphs, Report, Table
+from smartsmm.reports.document import NUMERIC_KINDS, Cell, Chart, Figures, Paragraphs, Report, Table
 from smartsmm.reports.formatting import format_cell, format_datetime
 from smartsmm.reports.labels import layout_label
 
@@ -28,7 +28,8 @@ class HtmlCell:
 
 
 def _cell(cell: Cell, language: str) -> HtmlCell:
-    return HtmlCell(format_cell(cell, language), str(cell.tone), cell.is_numeric, cell.link)
+    # Aligned by kind, not by value: a "—" for no data sits where the number would.
+    return HtmlCell(format_cell(cell, language), str(cell.tone), cell.kind in NUMERIC_KINDS, cell.link)
 
 
 def _block(block: Table | Chart | Figures | Paragraphs, report: Report) -> dict[str, Any]:

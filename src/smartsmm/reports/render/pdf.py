@@ -614,11 +614,21 @@ def _section(section: Section, report: Report, theme: _Theme, width: float) -> l
 SECTION_ROOM = 110 * mm
 
 
+def _first_template(report: Report) -> str:
+    # The cover shares its page with the first section (the goals), so it takes that section's
+    # orientation: a landscape goals table would otherwise leave the cover page empty.
+    return _template_for(report.sections[0], report.language) if report.sections else "portrait"
+
+
 def _story(report: Report, theme: _Theme) -> list[Flowable]:
-    story: list[Flowable] = _cover(report, theme, _frame_width("portrait"))
-    current = "portrait"
+    current = _first_template(report)
+    story: list[Flowable] = _cover(report, theme, _frame_width(current))
     for index, section in enumerate(report.sections):
         template = _template_for(section, report.language)
+        if current == "landscape":
+            # Once landscape, stay so: turning back to portrait costs a half-empty page and makes
+            # the reader turn the document on screen.
+            template = "landscape"
         if template != current:
             story.append(NextPageTemplate(template))
             story.append(PageBreak())
@@ -710,9 +720,12 @@ def _fit(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
-def _templates() -> Sequence[PageTemplate]:
+def _templates(first: str = "portrait") -> Sequence[PageTemplate]:
     templates = []
-    for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+    sizes = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
+    # The document starts on the first template of the list.
+    for name in sorted(sizes, key=lambda n: n != first):
+        size = sizes[name]
         frame = Frame(
             MARGIN_X,
             MARGIN_BOTTOM,
@@ -735,8 +748,8 @@ def render(report: Report) -> bytes:
     buffer = io.BytesIO()
     document = _Document(
         buffer,
-        pagesize=PORTRAIT,
-        pageTemplates=_templates(),
+        pagesize=LANDSCAPE if _first_template(report) == "landscape" else PORTRAIT,
+        pageTemplates=_templates(_first_template(report)),
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,

@@ -17,6 +17,7 @@ from smartsmm.reports.render import FORMATS, file_name
 from smartsmm.reports.render import render as render_report
 from smartsmm.reports.render.html import render_body
 from smartsmm.reports.service import ReportError, build_audit, build_report
+from smartsmm.reports.views import can_manage
 from smartsmm.reports.weekly import week_key
 from smartsmm.web.access import with_access
 
@@ -60,6 +61,7 @@ def client_reports(request: HttpRequest, slug: str) -> HttpResponse:
         "formats": [f for f in FORMATS if f != "html"],
         "error": "",
         "body": "",
+        "can_manage": can_manage(request.access),  # type: ignore[attr-defined]
     }
     status = 200
     try:
