@@ -44,6 +44,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from smartsmm.fakes.serving import serve_in_background
+
 MAX_CAPTION = 1024
 #: The demo bot (a fixed string: it guards nothing, the fake accepts it and nothing else does).
 DEMO_TOKEN = "123456789:AAFakeDemoBotTokenForSmartsmmDemo00"
@@ -275,16 +277,7 @@ def serve_in_thread(
     ``base_url`` (``http://127.0.0.1:PORT``) is what ``SMARTSMM_TELEGRAM_API_URL`` should be.
     """
     server = make_fake_server(fake, host, port)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-telegram", daemon=True
-    )
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
+    stop = serve_in_background(server, "fake-telegram")
     return f"http://{host}:{server.server_port}", stop
 
 

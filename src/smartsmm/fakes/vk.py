@@ -49,6 +49,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from smartsmm.fakes.serving import serve_in_background
+
 API_VERSION = "5.199"  # ref §1.1: `v` is mandatory, current version 5.199
 
 # Days (stats.get periods, daily quotas) are Moscow days: the reference's stats.get example starts
@@ -1869,16 +1871,7 @@ def serve_in_thread(fake: FakeVK, host: str = "127.0.0.1", port: int = 0) -> tup
         (``http://127.0.0.1:PORT/method``) and a callable that stops the server.
     """
     server = make_fake_server(fake, host, port)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-vk", daemon=True
-    )
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
+    stop = serve_in_background(server, "fake-vk")
     return f"http://{host}:{server.server_port}/method", stop
 
 

@@ -296,14 +296,13 @@ class _MonthlyBuilder:
         coverages: list[common.AccountCoverage],
     ) -> tuple[Figures | Paragraphs, ...]:
         language = self.language
-        previous_name = common.month_label(self.comparison.previous_month.start)
         headline = [r for r in rows if r.serves_client_objective][:4] or rows[:4]
         figures = Figures(
             tuple(
                 Figure(
                     r.metric.name(language),
                     common.metric_cell(r.metric, r.current),
-                    _change_phrase(r, previous_name, language),
+                    _change_phrase(r, language),
                 )
                 for r in headline
             )
@@ -313,7 +312,7 @@ class _MonthlyBuilder:
         changed = [r for r in rows if r.vs_previous.percent is not None and r.vs_previous.percent != 0]
         changed.sort(key=lambda r: (-abs(r.vs_previous.percent or 0.0), r.metric.key))
         for r in changed[:LARGEST_CHANGES]:
-            sentences.append(_change_sentence(r, previous_name, language))
+            sentences.append(_change_sentence(r, language))
         big = sorted(anomalies, key=lambda item: (-item[1].severity, item[1].date))[:ANOMALIES_IN_SUMMARY]
         for account, a in sorted(big, key=lambda item: item[1].date):
             sentences.append(_anomaly_sentence(account, a, language))
@@ -411,28 +410,27 @@ def _signed_pace(metric: Metric | None, value: Any, language: str) -> str:
     return format_value(cell.value, ValueKind.SIGNED, language, decimals=cell.decimals)
 
 
-def _change_phrase(row: KpiRow, previous_name: str, language: str) -> str:
+def _change_phrase(row: KpiRow, language: str) -> str:
     percent = row.vs_previous.percent
     if percent is None:
         return ""
-    return _("%(change)s vs %(month)s") % {
-        "change": format_value(percent, ValueKind.CHANGE_PERCENT, language),
-        "month": previous_name,
+    # "Month on month" rather than naming the month: Russian would need the month in the dative.
+    return _("%(change)s month on month") % {
+        "change": format_value(percent, ValueKind.CHANGE_PERCENT, language)
     }
 
 
-def _change_sentence(row: KpiRow, previous_name: str, language: str) -> str:
+def _change_sentence(row: KpiRow, language: str) -> str:
     percent = row.vs_previous.percent or 0.0
     params = {
         "kpi": row.metric.name(language),
         "percent": format_value(abs(percent), ValueKind.PERCENT, language, decimals=1),
         "now": format_cell(common.metric_cell(row.metric, row.current), language),
         "before": format_cell(common.metric_cell(row.metric, row.previous), language),
-        "month": previous_name,
     }
     if percent > 0:
-        return _("%(kpi)s rose by %(percent)s against %(month)s: %(now)s after %(before)s.") % params
-    return _("%(kpi)s fell by %(percent)s against %(month)s: %(now)s after %(before)s.") % params
+        return _("%(kpi)s rose by %(percent)s month on month: %(now)s after %(before)s.") % params
+    return _("%(kpi)s fell by %(percent)s month on month: %(now)s after %(before)s.") % params
 
 
 def _anomaly_sentence(account: SocialAccount, anomaly: audit.Anomaly, language: str) -> str:
