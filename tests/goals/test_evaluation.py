@@ -82,6 +82,32 @@ def test_it_refreshes_only_stale_goals(goal):
         assert refresh_stale_goals() == 1
 
 
+def test_it_checks_every_goal_for_staleness_with_a_fixed_number_of_queries(
+    goal, account, awareness, client_obj, other_client, django_assert_max_num_queries
+):
+    """The refresher looks at every goal every few minutes: no query per goal when nothing is stale."""
+    for scope in ("client", "platform"):
+        Goal.objects.create(
+            client=client_obj,
+            objective=awareness,
+            metric_key="followers",
+            scope_kind=scope,
+            platform="vk" if scope == "platform" else "",
+            target=1800,
+            start_date=TODAY,
+            deadline=TODAY + timedelta(days=90),
+        )
+    with time_machine.travel(NOW, tick=False):
+        assert refresh_stale_goals() == 3
+        with django_assert_max_num_queries(2):  # the accounts' change times, then the goals
+            assert refresh_stale_goals() == 0
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        account.data_changed_at = timezone.now()
+        account.save()
+        # New data in the account: the account goal, the platform goal and the client goal are stale.
+        assert refresh_stale_goals() == 3
+
+
 @pytest.fixture
 def churn_goal(account, client_obj):
     """Unsubscribes rising from 10 to 39 a day over 300 days among 10,000 followers: the 28-day

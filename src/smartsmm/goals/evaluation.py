@@ -292,7 +292,33 @@ def _data_changed_at(goal: Goal) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def is_stale(goal: Goal, *, today: date | None = None) -> bool:
+class ScopeChanges:
+    """When the data of each goal's scope last changed, for many goals from one query.
+
+    Checking goals one by one asks two queries per goal (its scope's accounts, their latest
+    change); the refresher checks every goal of the instance every few minutes.
+    """
+
+    def __init__(self, client_ids: Iterable[int] | None = None) -> None:
+        rows = SocialAccount.objects.all()
+        if client_ids is not None:
+            rows = rows.filter(client_id__in=list(client_ids))
+        self._accounts: dict[int, list[tuple[int, str, datetime | None]]] = {}
+        for pk, client_id, platform, changed in rows.values_list(
+            "pk", "client_id", "platform", "data_changed_at"
+        ):
+            self._accounts.setdefault(client_id, []).append((pk, platform, changed))
+
+    def for_goal(self, goal: Goal) -> datetime | None:
+        accounts = self._accounts.get(goal.client_id, [])
+        if goal.scope_kind == ScopeKind.ACCOUNT:
+            accounts = [a for a in accounts if a[0] == goal.account_id]
+        elif goal.scope_kind == ScopeKind.PLATFORM:
+            accounts = [a for a in accounts if a[1] == goal.platform]
+        return max((a[2] for a in accounts if a[2] is not None), default=None)
+
+
+def is_stale(goal: Goal, *, today: date | None = None, changes: ScopeChanges | None = None) -> bool:
     if not goal.evaluation or goal.evaluated_at is None:
         return True
     if (
@@ -306,15 +332,17 @@ def is_stale(goal: Goal, *, today: date | None = None) -> bool:
     max_age = timedelta(hours=settings.SMARTSMM_EVALUATION_MAX_AGE_HOURS)
     if timezone.now() - goal.evaluated_at > max_age:
         return True
-    changed = _data_changed_at(goal)
+    changed = changes.for_goal(goal) if changes is not None else _data_changed_at(goal)
     return changed is not None and changed > goal.evaluated_at
 
 
 def ensure_fresh(goals: Iterable[Goal], *, today: date | None = None) -> list[Goal]:
     """Re-evaluate the goals whose cached evaluation is stale; return them all."""
+    goals = list(goals)
+    changes = ScopeChanges({goal.client_id for goal in goals})
     result = []
     for goal in goals:
-        if is_stale(goal, today=today):
+        if is_stale(goal, today=today, changes=changes):
             evaluate_goal(goal, today=today)
         result.append(goal)
     return result

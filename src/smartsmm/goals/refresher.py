@@ -19,12 +19,13 @@ REFRESH_EVERY_SECONDS = 600
 
 
 def refresh_stale_goals() -> int:
-    from smartsmm.goals.evaluation import evaluate_goal, is_stale
+    from smartsmm.goals.evaluation import ScopeChanges, evaluate_goal, is_stale
     from smartsmm.goals.models import Goal
 
     count = 0
+    changes = ScopeChanges()  # one query for every goal's scope, instead of two per goal
     for goal in Goal.objects.select_related("client", "objective", "account").iterator(chunk_size=200):
-        if is_stale(goal):
+        if is_stale(goal, changes=changes):
             evaluate_goal(goal)
             count += 1
     return count

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from smartsmm.clients.models import Client
 from smartsmm.core.periods import add_months, month_comparison
-from smartsmm.goals.evaluation import client_today, evaluate_goal, is_stale
+from smartsmm.goals.evaluation import ScopeChanges, client_today, evaluate_goal, is_stale
 from smartsmm.goals.models import Goal
 from smartsmm.measurements.kpis import kpi_table
 from smartsmm.web.access import with_access
@@ -78,8 +78,9 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _goals(client: Client) -> list[Goal]:
     goals = list(client.goals.select_related("objective", "account"))
+    changes = ScopeChanges([client.pk])
     for goal in goals:
-        if not goal.evaluation or is_stale(goal):
+        if not goal.evaluation or is_stale(goal, changes=changes):
             evaluate_goal(goal)
     return goals
 
