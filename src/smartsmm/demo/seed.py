@@ -27,6 +27,7 @@ from smartsmm.goals.evaluation import evaluate_goal, scope_accounts
 from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.models import DailyMetric, Post
 from smartsmm.measurements.queries import scope_data
+from smartsmm.reports.models import AgencyBranding
 from smartsmm.tenancy.models import Agency, Membership, Role
 
 DEMO_AGENCY_SLUG = "demo"
@@ -180,6 +181,8 @@ def seed_demo(
             DEMO_USERNAME, password=DEMO_PASSWORD
         )
         Membership.objects.get_or_create(user=owner, agency=agency, defaults={"role": Role.OWNER})
+        # White label: the demo's reports carry the agency's own colours (Agency settings).
+        AgencyBranding.objects.create(agency=agency, primary_color="#3B2A78", accent_color="#E07A1F")
         clients: dict[str, Client] = {}
         objectives: dict[tuple[str, str], BusinessObjective] = {}
         for slug, name in DEMO_CLIENTS.items():
