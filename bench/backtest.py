@@ -14,7 +14,9 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   from a flow) and as views per 7 days (the level of a flow): peyton-manning / r-language;
 * ``synthetic-tuning`` / ``synthetic-holdout``: the families of ``smartsmm.core.synthetic``, seeds
   0–5 / 1000–1005, scored against their daily truth; ``synthetic-holdout2``: seeds 2000–2005, a
-  second hold-out declared after the first hold-out run (see the decision record).
+  second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
+  declared before the coverage round of tuning and run once on its frozen method (see the
+  decision record).
 
 ``<shared>`` is ``<repo>/../shared`` unless ``SMARTSMM_SHARED_DIR`` says otherwise.
 
@@ -68,7 +70,13 @@ from smartsmm.core.backtest import (
     summarise,
 )
 from smartsmm.core.forecast import REFERENCE_HORIZONS
-from smartsmm.core.synthetic import HOLDOUT2_SEEDS, HOLDOUT_SEEDS, TUNING_SEEDS, synthetic_set
+from smartsmm.core.synthetic import (
+    HOLDOUT2_SEEDS,
+    HOLDOUT3_SEEDS,
+    HOLDOUT_SEEDS,
+    TUNING_SEEDS,
+    synthetic_set,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
@@ -123,9 +131,10 @@ def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str,
         "synthetic-tuning": synthetic_set(TUNING_SEEDS),
         "synthetic-holdout": synthetic_set(HOLDOUT_SEEDS),
         "synthetic-holdout2": synthetic_set(HOLDOUT2_SEEDS),
+        "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
     }
     if holdout_only:
-        sets = {k: v for k, v in sets.items() if k.endswith("holdout")}
+        sets = {k: v for k, v in sets.items() if "holdout" in k}
     return sets
 
 

@@ -7,6 +7,7 @@ import math
 import time
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from smartsmm.core.backtest import (
@@ -32,8 +33,16 @@ from smartsmm.core.backtest import (
     standardised_error,
     summarise,
 )
-from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS
-from smartsmm.core.synthetic import FAMILIES, HOLDOUT_SEEDS, TUNING_SEEDS, generate, synthetic_set
+from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS, _reference, forecast_goal
+from smartsmm.core.synthetic import (
+    FAMILIES,
+    HOLDOUT2_SEEDS,
+    HOLDOUT3_SEEDS,
+    HOLDOUT_SEEDS,
+    TUNING_SEEDS,
+    generate,
+    synthetic_set,
+)
 
 START = date(2020, 1, 1)
 
@@ -286,3 +295,23 @@ def test_synthetic_families_are_reproducible_and_the_hold_out_is_disjoint() -> N
 def test_an_unknown_family_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown family"):
         generate("viral", 0)
+
+
+def test_it_measures_the_standardised_error_in_the_reference_s_units() -> None:
+    # The reference is fitted on these errors, so the realised value's level in the calibrated
+    # forecast must be the error's level in the reference, whatever the own factors are.
+    series = generate("drifting", 1)
+    case = make_cases(series, horizons=(13,), max_origins=3).cases[-1]
+    dates, values = series.dates[: case.history_len], series.values[: case.history_len]
+
+    z = standardised_error(case, dates, values)
+    result = forecast_goal(dates, values, case.realised, case.deadline)
+
+    assert z is not None and result.probability is not None
+    reference = _reference(np.asarray([13.0]))[0]
+    level_in_reference = float(np.interp(z, reference, REFERENCE_LEVELS))
+    assert result.probability == pytest.approx(1.0 - level_in_reference, abs=1e-6)
+
+
+def test_the_third_synthetic_hold_out_is_disjoint_from_the_others() -> None:
+    assert len(set(TUNING_SEEDS) | set(HOLDOUT_SEEDS) | set(HOLDOUT2_SEEDS) | set(HOLDOUT3_SEEDS)) == 24

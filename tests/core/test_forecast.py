@@ -7,9 +7,11 @@ import itertools
 import json
 import math
 import os
+import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -604,3 +606,83 @@ def test_it_never_raises_on_shaped_histories(
     result = forecast_goal(dates, values, target, last + timedelta(days=deadline_offset))
 
     _assert_valid(result)
+
+
+# 9. Own calibration of the tails ------------------------------------------------------------------
+
+
+def _random_walk_with_drift(weeks: int = 200, seed: int = 7) -> tuple[list[date], list[float]]:
+    """Weekly observations of a steady account: constant pace plus normal weekly noise."""
+    rng = random.Random(seed)
+    value, dates, values = 10_000.0, [], []
+    for week in range(weeks):
+        value += 100.0 + rng.gauss(0.0, 30.0)
+        dates.append(_day(7 * week))
+        values.append(value)
+    return dates, values
+
+
+def test_it_keeps_the_reference_shape_when_both_own_factors_are_one() -> None:
+    reference = forecast_module._reference(np.asarray([1.0, 13.0, 26.0]))
+
+    shaped = forecast_module._shape(reference, forecast_module._Calibration(0.0, 1.0, 0))
+
+    assert np.allclose(shaped, reference, rtol=1e-12, atol=1e-12)
+
+
+@given(
+    factor=st.floats(min_value=0.1, max_value=3.0),
+    tail=st.floats(min_value=0.1, max_value=3.0),
+    horizon=st.floats(min_value=1.0, max_value=52.0),
+)
+def test_it_keeps_quantiles_in_order_and_invertible_for_any_own_factors(
+    factor: float, tail: float, horizon: float
+) -> None:
+    reference = forecast_module._reference(np.asarray([horizon]))
+    calibration = forecast_module._Calibration(0.0, factor, 10, tail)
+
+    shaped = forecast_module._shape(reference, calibration)[0]
+
+    assert np.all(np.diff(shaped) >= 0)
+    quartiles = [forecast_module.REFERENCE_LEVELS.index(p) for p in (0.25, 0.5, 0.75)]
+    assert shaped[quartiles] == pytest.approx(factor * reference[0, quartiles])  # tails leave the middle
+    back = [forecast_module._unshape(float(u), reference[0], calibration) for u in shaped]
+    assert back == pytest.approx(list(reference[0]), rel=1e-9, abs=1e-9)
+
+
+def test_it_shrinks_an_own_spread_ratio_towards_one_by_its_evidence() -> None:
+    shrink = forecast_module._shrink
+
+    assert shrink(0.5, 0.0, 3.0) == 1.0  # no evidence: the reference
+    assert 0.5 < shrink(0.5, 4.0, 3.0) < shrink(0.5, 4.0, 10.0) < 1.0  # a stronger prior narrows less
+    assert 1.0 < shrink(2.0, 4.0, 3.0) < 2.0
+    assert shrink(1e-6, 1e6, 3.0) == forecast_module.OWN_FACTOR_BOUNDS[0]
+    assert shrink(1e6, 1e6, 3.0) == forecast_module.OWN_FACTOR_BOUNDS[1]
+
+
+def test_it_narrows_the_tails_of_a_series_whose_errors_are_about_normal() -> None:
+    dates, values = _random_walk_with_drift()
+    days, vals = forecast_module._clean(dates, values)
+    model = forecast_module._model(days, forecast_module._weekly_grid(days, vals))
+
+    calibration = model.calibrate(model.last, 13.0)
+    wide = forecast_module._Calibration(calibration.blend, calibration.factor, calibration.own_origins)
+    horizon = np.asarray([13.0])
+    p10, p90 = forecast_module._Q[0.1], forecast_module._Q[0.9]
+    narrow_row = model.quantiles(model.last, horizon, calibration)[0]
+    wide_row = model.quantiles(model.last, horizon, wide)[0]
+
+    assert calibration.tail < 1.0
+    assert narrow_row[p90] - narrow_row[p10] < wide_row[p90] - wide_row[p10]
+    result = forecast_goal(dates, values, values[-1] + 1300.0, dates[-1] + timedelta(days=91))
+    assert result.p10 == pytest.approx(narrow_row[p10])
+    assert result.p90 == pytest.approx(narrow_row[p90])
+
+
+def test_it_covers_about_80_percent_of_a_steady_series_own_past() -> None:
+    dates, values = _random_walk_with_drift(weeks=260)
+
+    quality = series_backtest_quality(dates, values, horizon_weeks=13)
+
+    assert quality is not None
+    assert 0.6 <= quality.coverage <= 0.95

@@ -42,6 +42,8 @@ from smartsmm.core.forecast import (
     _Calibration,
     _clean,
     _model,
+    _reference,
+    _unshape,
     _weekly_grid,
     forecast_goal,
 )
@@ -555,9 +557,10 @@ def standardised_error(
     """``(realised − centre) / unit`` of the calibrated model at this case.
 
     The reference quantiles of ``forecast.py`` are quantiles of these errors over the tuning set.
-    With ``own_factor`` the unit includes the series' own spread factor (computed with the current
-    reference), so that the reference describes what is left once the own calibration is applied
-    and the calibrated forecast as a whole — not the reference alone — covers 80 % on the tuning set.
+    With ``own_factor`` the series' own calibration (its spread and tail factors, computed with the
+    current reference) is undone from the error, so that the reference describes what is left once
+    the own calibration is applied and the calibrated forecast as a whole — not the reference
+    alone — covers 80 % on the tuning set.
     """
     days, vals = _clean(dates, values)
     if days.size < 3:
@@ -572,5 +575,6 @@ def standardised_error(
         if not own_factor:
             calibration = _Calibration(calibration.blend, 1.0, calibration.own_origins)
         centre, unit = model.centre_and_unit(model.last, np.asarray([horizon]), calibration)
-    z = (case.realised - float(centre[0])) / float(unit[0])
+        u = (case.realised - float(centre[0])) / float(unit[0])
+        z = _unshape(u, _reference(np.asarray([horizon]))[0], calibration)
     return z if math.isfinite(z) else None

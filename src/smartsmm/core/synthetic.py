@@ -42,6 +42,9 @@ TUNING_SEEDS = tuple(range(0, 6))
 HOLDOUT_SEEDS = tuple(range(1000, 1006))
 #: A second hold-out, declared after the first hold-out run and looked at once (docs/decisions/0003).
 HOLDOUT2_SEEDS = tuple(range(2000, 2006))
+#: A third hold-out, declared before the coverage round of tuning (docs/decisions/0003) and run once,
+#: on the frozen method.
+HOLDOUT3_SEEDS = tuple(range(3000, 3006))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
