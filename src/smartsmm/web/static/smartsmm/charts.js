@@ -7,6 +7,19 @@
   var ru = lang.indexOf("ru") === 0;
   var WEEKDAYS = ru ? ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   var fmt = new Intl.NumberFormat(ru ? "ru-RU" : "en-US", { maximumFractionDigits: 2 });
+  var monthName = new Intl.DateTimeFormat(ru ? "ru-RU" : "en-US", { month: "short" });
+  // ECharts names months in English whatever the page's language; label time axes ourselves:
+  // the year on 1 January, the month on the 1st, the day otherwise.
+  var timeAxisLabel = {
+    hideOverlap: true,
+    formatter: function (value) {
+      var d = new Date(value);
+      if (d.getMonth() === 0 && d.getDate() === 1) { return "{year|" + d.getFullYear() + "}"; }
+      if (d.getDate() === 1) { return "{month|" + monthName.format(d).replace(".", "") + "}"; }
+      return String(d.getDate());
+    },
+    rich: { year: { fontWeight: "bold" }, month: { fontWeight: "bold" } }
+  };
 
   function data(el) {
     var node = document.getElementById(el.dataset.source);
@@ -30,7 +43,7 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : fmt.format(v); } },
       legend: { top: 0, data: [ru ? "Факт" : "Actual", ru ? "План" : "Plan", ru ? "Медиана прогноза" : "Forecast median", ru ? "p10–p90" : "p10–p90"] },
       grid: { left: 70, right: 60, top: 40, bottom: 50 },
-      xAxis: { type: "time" },
+      xAxis: { type: "time", axisLabel: timeAxisLabel },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
       dataZoom: [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }],
       series: [
@@ -55,7 +68,7 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0, data: [ru ? "Подписчики" : "Followers", ru ? "Прирост за день" : "Daily net growth"] },
       grid: { left: 70, right: 60, top: 40, bottom: 30 },
-      xAxis: { type: "time" },
+      xAxis: { type: "time", axisLabel: timeAxisLabel },
       yAxis: [
         { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt.format(v); } } },
         { type: "value", splitLine: { show: false } }
