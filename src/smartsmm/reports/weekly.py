@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from smartsmm.clients.models import AccountStatus, Client
-from smartsmm.core.metrics import METRICS_BY_KEY, Metric
+from smartsmm.core.metrics import METRICS_BY_KEY
 from smartsmm.core.objectives import Objective
 from smartsmm.core.periods import MonthComparison, Period, iso_week_start
 from smartsmm.measurements.kpis import kpi_rows
@@ -74,12 +74,14 @@ def _weekly(client: Client, monday: date, language: str, today: date) -> Report:
     objectives = {Objective(o) for o in client.objectives.values_list("objective", flat=True)}
     scope = data.scope(data.accounts)
     rows = kpi_rows(scope.daily, scope.posts, scope.platforms, objectives, comparison)
-    metrics: list[Metric] = [r.metric for r in rows]
+    # One screen long: the KPIs of the client's objectives only; the monthly report has them all,
+    # with the glossary of formulas.
+    rows = [r for r in rows if r.serves_client_objective] or rows
     key = week_key(monday)
     this_title = _("Week %(week)s") % {"week": key}
     titles = (this_title, _("Week %(week)s") % {"week": week_key(previous.start)}, _("Same week a year ago"))
 
-    goals_table, goal_notes = _goal_pace(client, week, language, metrics)
+    goals_table, goal_notes = _goal_pace(client, week, language)
     coverages = [common.coverage(a, data.daily.get(a.pk, {}), week) for a in data.accounts]
     anomalies = common.find_anomalies(data, week)
     health_table, health_notes = _health(data, coverages)
@@ -100,7 +102,6 @@ def _weekly(client: Client, monday: date, language: str, today: date) -> Report:
         Section(
             "anomalies", _("Anomalies"), (common.anomaly_table(anomalies, _("No anomalies this week.")),)
         ),
-        Section("glossary", _("Glossary"), (common.glossary_table(metrics, language),)),
     )
     caveats = common.coverage_caveats(coverages)
     if is_partial:
@@ -119,7 +120,7 @@ def _weekly(client: Client, monday: date, language: str, today: date) -> Report:
     )
 
 
-def _goal_pace(client: Client, week: Period, language: str, metrics: list[Metric]) -> tuple[Table, list[str]]:
+def _goal_pace(client: Client, week: Period, language: str) -> tuple[Table, list[str]]:
     as_of = week.end + timedelta(days=1)
     evaluator = GoalEvaluator(client, as_of)
     goals = [
@@ -131,8 +132,6 @@ def _goal_pace(client: Client, week: Period, language: str, metrics: list[Metric
     notes = []
     for goal in goals:
         metric = METRICS_BY_KEY.get(goal.metric_key)
-        if metric is not None:
-            metrics.append(metric)
         now = evaluator.evaluate(goal, as_of)
         before = evaluator.evaluate(goal, week.start) if goal.start_date < week.start else None
         status = str(now.get("progress", {}).get("status", "no_data"))
