@@ -170,3 +170,17 @@ def test_it_builds_the_weekly_report_on_iso_weeks_in_the_clients_time_zone(agenc
         datetime(2026, 11, 30, 3, 0, tzinfo=UTC), tick=False
     ):  # Sunday evening in New York
         assert build_report(client, "weekly", language="en").slug == "weekly-far-2026-W47"
+
+
+def test_it_builds_every_report_in_every_format_for_an_empty_client(agency):
+    """A client just added, with no accounts, goals or data: every report says so instead of failing."""
+    from smartsmm.reports.render import FORMATS, render
+
+    client = Client.objects.create(agency=agency, name="Empty", slug="empty", timezone="Asia/Kamchatka")
+    for kind in ("monthly", "weekly"):
+        report = build_report(client, kind, language="ru", today=date(2026, 12, 1))
+        for fmt in FORMATS:
+            assert render(report, fmt)
+    monthly = build_report(client, "monthly", language="en", today=date(2026, 12, 1))
+    assert _table(monthly, "goals", "Goals").empty_text == "The client has no goals running this month."
+    assert not _table(monthly, "data", "Data completeness").rows
