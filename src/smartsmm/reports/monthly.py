@@ -334,7 +334,8 @@ class _MonthlyBuilder:
             counts[s.status] = counts.get(s.status, 0) + 1
         order = list(common.STATUS_TONES)
         parts = [
-            f"{count} — {common.status_text(status).lower()}"
+            # "2 on track" / "2 — в графике": word order differs, so the pattern is translated.
+            _("%(count)s %(status)s") % {"count": count, "status": common.status_text(status).lower()}
             for status, count in sorted(
                 counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
             )
