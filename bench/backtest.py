@@ -4,7 +4,7 @@
     python bench/backtest.py --holdout-only  # only the hold-out sets (about 10 minutes)
     python bench/backtest.py --json          # also write bench/out/backtest.json
     python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
-    python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES from the tuning set
+    python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES
 
 Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, decided before tuning):
 
@@ -16,7 +16,10 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   0–5 / 1000–1005, scored against their daily truth; ``synthetic-holdout2``: seeds 2000–2005, a
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
-  decision record).
+  decision record);
+* ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
+  views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
+  the hold-out declared before round 3's tuning and run once on its frozen method.
 
 ``<shared>`` is ``<repo>/../shared`` unless ``SMARTSMM_SHARED_DIR`` says otherwise.
 
@@ -74,6 +77,9 @@ from smartsmm.core.synthetic import (
     HOLDOUT2_SEEDS,
     HOLDOUT3_SEEDS,
     HOLDOUT_SEEDS,
+    LEVEL_FAMILIES,
+    LEVEL_HOLDOUT_SEEDS,
+    LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
     synthetic_set,
 )
@@ -132,6 +138,8 @@ def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str,
         "synthetic-holdout": synthetic_set(HOLDOUT_SEEDS),
         "synthetic-holdout2": synthetic_set(HOLDOUT2_SEEDS),
         "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
+        "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
+        "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
     }
     if holdout_only:
         sets = {k: v for k, v in sets.items() if "holdout" in k}
@@ -256,50 +264,86 @@ def print_set(name: str, result: dict[str, Any]) -> None:
     print("; ".join(f"{r['bin']}: {r['n']}, {r['mean_probability']:.2f}→{r['hit_rate']:.2f}" for r in rel))
 
 
-def _errors(args: tuple[Series, tuple[tuple[float, ...], ...] | None]) -> list[tuple[int, float]]:
-    series, reference = args
+def _errors(
+    args: tuple[Series, tuple[tuple[float, ...], ...] | None, tuple[tuple[float, ...], ...] | None, bool],
+) -> list[tuple[int, float]]:
+    """Standardised errors of one series at the reference horizons.
+
+    ``args``: the series, the follower table and the level table to use (None: the pass without
+    the own factor) and whether the errors are for the level table (only level-like cases count)
+    or the follower table (only the others count).
+    """
+    series, reference, level_reference, level = args
     if reference is not None:
         forecast.REFERENCE_QUANTILES = reference
+    if level_reference is not None:
+        forecast.LEVEL_REFERENCE_QUANTILES = level_reference
+    own = (level_reference if level else reference) is not None
     out = []
     for case in make_cases(series, horizons=REFERENCE_HORIZONS).cases:
         z = standardised_error(
             case,
             series.dates[: case.history_len],
             series.values[: case.history_len],
-            own_factor=reference is not None,
+            own_factor=own,
+            level=level,
         )
         if z is not None:
             out.append((case.horizon_weeks, z))
     return out
 
 
-def fit_reference(workers: int) -> None:
-    """Print REFERENCE_QUANTILES for forecast.py: standardised errors on the real tuning set.
-
-    Two passes: the errors without the own spread factor give a first table; with that table the
-    own factors are computed and the errors including them give the final table (a fixed-point
-    step: a second one changes the figures by less than their noise).
-    """
-    root = shared_dir() / "data" / "follower-history"
-    tuning = [stock(p) for p in sorted(root.glob("*.csv")) if p.stem not in REAL_HOLDOUT]
-    reference: tuple[tuple[float, ...], ...] | None = None
+def _fit_table(
+    series: list[Series],
+    workers: int,
+    level: bool,
+    reference: tuple[tuple[float, ...], ...] | None = None,
+) -> tuple[tuple[tuple[float, ...], ...], dict[int, list[float]]]:
+    """Two passes: the errors without the own spread factors give a first table; with that table
+    the own factors are computed and the errors including them give the final one (a fixed-point
+    step: a second one changes the figures by less than their noise)."""
+    table: tuple[tuple[float, ...], ...] | None = None
+    errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
     for _ in range(2):
-        jobs = [(s, reference) for s in tuning]
+        if level:
+            jobs = [(s, reference, table, True) for s in series]
+        else:
+            jobs = [(s, table, None, False) for s in series]
         if workers > 1:
             with Pool(workers) as pool:
-                parts = pool.map(_errors, jobs)
+                parts = pool.map(_errors, jobs, chunksize=1)
         else:
             parts = [_errors(job) for job in jobs]
-        errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
+        errors = {h: [] for h in REFERENCE_HORIZONS}
         for h, z in (pair for part in parts for pair in part):
             errors[h].append(z)
-        reference = reference_table(errors)
-    table = reference
-    print("REFERENCE_QUANTILES: tuple[tuple[float, ...], ...] = (")
+        table = reference_table(errors)
+    assert table is not None
+    return table, errors
+
+
+def _print_table(name: str, table: tuple[tuple[float, ...], ...], errors: dict[int, list[float]]) -> None:
+    print(f"{name}: tuple[tuple[float, ...], ...] = (")
     for h, row in zip(REFERENCE_HORIZONS, table, strict=True):
         print(f"    # {h} weeks, {len(errors[h])} cases")
         print("    (" + ", ".join(f"{v:.3f}" for v in row) + "),")
     print(")  # fmt: skip")
+
+
+def fit_reference(workers: int) -> None:
+    """Print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES for forecast.py.
+
+    The follower table from the standardised errors of the real tuning set (cases that are not
+    level-like); the level table from the level-like cases of the synthetic level families' tuning
+    seeds, with the follower table in place.
+    """
+    root = shared_dir() / "data" / "follower-history"
+    tuning = [stock(p) for p in sorted(root.glob("*.csv")) if p.stem not in REAL_HOLDOUT]
+    table, errors = _fit_table(tuning, workers, level=False)
+    _print_table("REFERENCE_QUANTILES", table, errors)
+    levels = synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES)
+    level_table, level_errors = _fit_table(levels, workers, level=True, reference=table)
+    _print_table("LEVEL_REFERENCE_QUANTILES", level_table, level_errors)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -314,7 +358,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", default="", help="comma-separated data set names (default: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--max-origins", type=int, default=None, help="at most this many origins per series")
-    parser.add_argument("--fit-reference", action="store_true", help="print REFERENCE_QUANTILES and exit")
+    parser.add_argument(
+        "--fit-reference",
+        action="store_true",
+        help="print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES and exit",
+    )
     args = parser.parse_args(argv)
     if args.fit_reference:
         fit_reference(args.workers)

@@ -39,6 +39,9 @@ from smartsmm.core.synthetic import (
     HOLDOUT2_SEEDS,
     HOLDOUT3_SEEDS,
     HOLDOUT_SEEDS,
+    LEVEL_FAMILIES,
+    LEVEL_HOLDOUT_SEEDS,
+    LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
     generate,
     synthetic_set,
@@ -315,3 +318,33 @@ def test_it_measures_the_standardised_error_in_the_reference_s_units() -> None:
 
 def test_the_third_synthetic_hold_out_is_disjoint_from_the_others() -> None:
     assert len(set(TUNING_SEEDS) | set(HOLDOUT_SEEDS) | set(HOLDOUT2_SEEDS) | set(HOLDOUT3_SEEDS)) == 24
+
+
+def test_the_level_families_are_levels_with_a_daily_truth_and_a_fresh_hold_out() -> None:
+    assert not set(LEVEL_TUNING_SEEDS) & set(LEVEL_HOLDOUT_SEEDS)
+    assert not set(LEVEL_FAMILIES) & set(FAMILIES)
+    for family in LEVEL_FAMILIES:
+        series = generate(family, LEVEL_TUNING_SEEDS[0])
+        assert series.kind == KIND_LEVEL
+        assert len(series.truth_values) == len(series.truth_dates)
+        truth = np.asarray(series.truth_values)
+        assert np.all(truth >= 0)
+        assert np.mean(np.diff(truth) < 0) > 0.2  # moves both ways
+    rate = np.asarray(generate("level-rate", LEVEL_TUNING_SEEDS[1]).truth_values)
+    assert 0.3 < float(np.median(rate)) < 20.0  # per cent, like ER
+
+
+def test_it_fits_each_reference_table_only_on_the_cases_it_is_used_for() -> None:
+    stock = generate("drifting", 1)
+    level = generate("level-views-large", 1)
+    stock_case = make_cases(stock, horizons=(13,), max_origins=3).cases[-1]
+    level_case = make_cases(level, horizons=(13,), max_origins=3).cases[-1]
+
+    def error(series: Series, case: Case, level_flag: bool | None) -> float | None:
+        n = case.history_len
+        return standardised_error(case, series.dates[:n], series.values[:n], level=level_flag)
+
+    assert error(stock, stock_case, True) is None
+    assert error(stock, stock_case, False) is not None
+    assert error(level, level_case, False) is None
+    assert error(level, level_case, True) is not None

@@ -686,3 +686,92 @@ def test_it_covers_about_80_percent_of_a_steady_series_own_past() -> None:
 
     assert quality is not None
     assert 0.6 <= quality.coverage <= 0.95
+
+
+# 9. Levels that revert to a trend (round 3 of docs/decisions/0003) -------------------------------
+
+
+def _weekly(values: np.ndarray) -> tuple[list[date], list[float]]:
+    return [_day(7 * i) for i in range(values.size)], [float(v) for v in values]
+
+
+def _mean_reverting(weeks: int = 200, keep: float = 0.3, sd: float = 100.0, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    noise = np.zeros(weeks)
+    for i in range(1, weeks):
+        noise[i] = keep * noise[i - 1] + rng.normal(0.0, sd)
+    return 5000.0 + noise
+
+
+def _model_of(dates: list[date], values: list[float]) -> forecast_module._Model:
+    days, vals = forecast_module._clean(dates, values)
+    return forecast_module._model(days, forecast_module._weekly_grid(days, vals))
+
+
+def test_it_recognises_a_level_that_reverts_to_its_trend() -> None:
+    level = _mean_reverting()
+    growing = 1000.0 + np.cumsum(np.abs(np.random.default_rng(4).normal(50.0, 20.0, 200)))
+
+    assert forecast_module._level_like(level)
+    assert not forecast_module._level_like(growing)  # a running total never moves both ways
+    assert not forecast_module._level_like(level[:40])  # too short to judge
+
+
+def test_it_does_not_take_a_level_with_a_wandering_pace_for_one_that_reverts() -> None:
+    # Moves both ways, but its 26-week changes are much wider than its 4-week changes imply.
+    rng = np.random.default_rng(6)
+    pace = np.cumsum(rng.normal(0.0, 20.0, 200))
+    wandering = 5000.0 + np.cumsum(pace + rng.normal(0.0, 5.0, 200))
+
+    assert not forecast_module._level_like(wandering)
+
+
+def test_it_gives_a_mean_reverting_level_a_narrower_26_week_interval_than_a_random_walk() -> None:
+    weeks, sd = 200, 100.0
+    level = _mean_reverting(weeks, keep=0.3, sd=sd)
+    walk = 5000.0 + np.cumsum(np.random.default_rng(3).normal(20.0, sd, weeks))
+    widths = []
+    for series in (level, walk):
+        dates, values = _weekly(series)
+        result = forecast_goal(dates, values, float(series[-1]), dates[-1] + timedelta(weeks=26))
+        assert result.p10 is not None and result.p90 is not None
+        widths.append(result.p90 - result.p10)
+
+    assert widths[0] < 0.8 * widths[1]
+
+
+def test_a_level_that_reverts_keeps_only_part_of_its_recent_pace() -> None:
+    dates, values = _weekly(_mean_reverting())
+    model = _model_of(dates, values)
+    stock = _model_of(*_linear_series(days=1400))
+
+    assert model.level_like
+    assert model.calibrate(model.last, 26.0).keep < 0.7
+    assert not stock.level_like
+    assert stock.calibrate(stock.last, 26.0).keep == 1.0
+
+
+def test_a_level_uses_the_level_table_blended_with_the_follower_table() -> None:
+    horizons = np.asarray([1.0, 13.0, 26.0])
+    follower = forecast_module._reference(horizons)
+    level = forecast_module._reference(horizons, level=True)
+    w = forecast_module.LEVEL_TABLE_WEIGHT
+
+    only_level = np.asarray(forecast_module.LEVEL_REFERENCE_QUANTILES)[[0, 4, 5]]
+    assert np.allclose(level, w * only_level + (1 - w) * follower)
+    assert np.all(np.diff(level, axis=1) >= 0)
+    # Beyond a few weeks a level's errors stop growing with the horizon, while the unit grows as h.
+    assert (level[2, -5] - level[2, 4]) < (follower[2, -5] - follower[2, 4])
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared follower data not available")
+def test_a_follower_history_is_forecast_as_before_the_level_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    dates, values = _read_history("twitter.csv")
+    deadline = dates[-1] + timedelta(days=182)
+    target = values[-1] * 1.05
+    with_levels = forecast_goal(dates, values, target, deadline)
+    monkeypatch.setattr(forecast_module, "LEVEL_REFERENCE", False)
+    without = forecast_goal(dates, values, target, deadline)
+
+    assert with_levels.probability == without.probability
+    assert (with_levels.p10, with_levels.p90) == (without.p10, without.p90)

@@ -28,7 +28,7 @@ import math
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,7 +39,6 @@ from smartsmm.core.forecast import (
     REFERENCE_HORIZONS,
     REFERENCE_LEVELS,
     STATUS_OK,
-    _Calibration,
     _clean,
     _model,
     _reference,
@@ -552,7 +551,12 @@ def reference_table(errors: Mapping[int, Sequence[float]]) -> tuple[tuple[float,
 
 
 def standardised_error(
-    case: Case, dates: Sequence[date], values: Sequence[float], *, own_factor: bool = True
+    case: Case,
+    dates: Sequence[date],
+    values: Sequence[float],
+    *,
+    own_factor: bool = True,
+    level: bool | None = None,
 ) -> float | None:
     """``(realised − centre) / unit`` of the calibrated model at this case.
 
@@ -560,7 +564,9 @@ def standardised_error(
     With ``own_factor`` the series' own calibration (its spread and tail factors, computed with the
     current reference) is undone from the error, so that the reference describes what is left once
     the own calibration is applied and the calibrated forecast as a whole — not the reference
-    alone — covers 80 % on the tuning set.
+    alone — covers 80 % on the tuning set. With ``level`` given, only a case whose history is
+    (True) or is not (False) level-like gives an error (None otherwise), so each reference table
+    is fitted on the series it is used for.
     """
     days, vals = _clean(dates, values)
     if days.size < 3:
@@ -571,10 +577,12 @@ def standardised_error(
     horizon = (case.deadline.toordinal() - int(days[-1])) / 7.0
     with np.errstate(all="ignore"):
         model = _model(days, grid)
+        if level is not None and model.level_like != level:
+            return None
         calibration = model.calibrate(model.last, horizon)
         if not own_factor:
-            calibration = _Calibration(calibration.blend, 1.0, calibration.own_origins)
+            calibration = replace(calibration, factor=1.0, tail=1.0)  # the centre (blend, keep) stays
         centre, unit = model.centre_and_unit(model.last, np.asarray([horizon]), calibration)
         u = (case.realised - float(centre[0])) / float(unit[0])
-        z = _unshape(u, _reference(np.asarray([horizon]))[0], calibration)
+        z = _unshape(u, _reference(np.asarray([horizon]), model.level_like)[0], calibration)
     return z if math.isfinite(z) else None

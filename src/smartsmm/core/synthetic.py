@@ -36,6 +36,12 @@ FAMILIES = (
     "flow-weekly",
 )
 
+#: Level families (round 3 of docs/decisions/0003): values of a rolling window that revert to a
+#: trend — weekly views of a small and of a large account (daily values with a weekly rhythm,
+#: summed over 7 days as the backtest does) and a rate such as ER over 28 days (1–10 %). Kept apart
+#: from :data:`FAMILIES` so the earlier synthetic sets stay exactly as they were.
+LEVEL_FAMILIES = ("level-views-small", "level-views-large", "level-rate")
+
 #: Seeds of the synthetic tuning set (methods may be tuned on these)...
 TUNING_SEEDS = tuple(range(0, 6))
 #: ...and of the hold-out set, never used for tuning (decided before any tuning, see docs/decisions/0003).
@@ -45,6 +51,10 @@ HOLDOUT2_SEEDS = tuple(range(2000, 2006))
 #: A third hold-out, declared before the coverage round of tuning (docs/decisions/0003) and run once,
 #: on the frozen method.
 HOLDOUT3_SEEDS = tuple(range(3000, 3006))
+#: Seeds of the level families: tuning, and a fresh hold-out declared before round 3's tuning and run
+#: once on its frozen method (docs/decisions/0003, "Round 3: level and flow series").
+LEVEL_TUNING_SEEDS = tuple(range(0, 12))
+LEVEL_HOLDOUT_SEEDS = tuple(range(4000, 4012))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
@@ -64,6 +74,8 @@ def generate(family: str, seed: int) -> Series:
 
     The family's index is mixed into the seed so that two families with the same seed differ.
     """
+    if family in LEVEL_FAMILIES:
+        return _generate_level(family, seed)
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}")
     rng = np.random.default_rng([seed, FAMILIES.index(family)])
@@ -112,6 +124,75 @@ def generate(family: str, seed: int) -> Series:
         truth_dates=truth_dates,
         truth_values=tuple(float(v) for v in truth),
     )
+
+
+def _generate_level(family: str, seed: int) -> Series:
+    """A level family (see :data:`LEVEL_FAMILIES`), observed daily or weekly (the app collects daily)."""
+    rng = np.random.default_rng([seed, 100 + LEVEL_FAMILIES.index(family)])
+    start = date(2015, 1, 1) + timedelta(days=int(rng.integers(0, 1500)))
+    if family == "level-rate":
+        # Engagement rate over 28 days, in per cent: daily engagements / daily reach, summed.
+        rate = _mean_reverting_level(rng, math.log(rng.uniform(1.0, 10.0) / 100.0), 0.0008)
+        reach = np.round(
+            10 ** rng.uniform(2.5, 4.5) * _weekly_rhythm(rng) * _mean_reverting_level(rng, 0.0, 0.001)
+        )
+        reach = np.maximum(reach, 1.0)
+        engaged = rng.binomial(reach.astype(np.int64), np.clip(rate, 0.0, 1.0)).astype(np.float64)
+        window = 28
+        truth = 100.0 * _rolling_sum(engaged, window) / _rolling_sum(reach, window)
+    else:
+        base = 10 ** (rng.uniform(1.3, 2.5) if family == "level-views-small" else rng.uniform(3.5, 5.0))
+        level = _mean_reverting_level(rng, math.log(base), 0.0012)
+        mean = level * _weekly_rhythm(rng)
+        # Small accounts: whole views arriving at random; large ones: extra day-to-day noise.
+        truth = _rolling_sum(rng.poisson(mean * np.exp(rng.normal(0.0, 0.1, DAYS))).astype(np.float64), 7)
+    sampling = "daily" if rng.random() < 0.7 else "weekly"
+    days = _sample_days(rng, sampling)
+    dates = tuple(start + timedelta(days=int(d)) for d in days)
+    truth_dates = tuple(start + timedelta(days=i) for i in range(truth.size))
+    return Series(
+        name=f"{family}-{seed}",
+        dates=dates,
+        values=tuple(float(truth[d]) for d in days),
+        kind=KIND_LEVEL,
+        truth_dates=truth_dates,
+        truth_values=tuple(float(v) for v in truth),
+    )
+
+
+def _mean_reverting_level(rng: np.random.Generator, log_base: float, max_trend: float) -> _FloatArray:
+    """exp(log_base + a linear trend + AR(1) noise + a few persistent level shifts), per day.
+
+    The trend is at most ``max_trend`` per day on the log scale either way; the AR(1) noise reverts
+    with a half-life of about 1–8 weeks; shifts (a new format, an algorithm change) of up to ±40 %
+    arrive about once a year.
+    """
+    t = np.arange(DAYS, dtype=np.float64)
+    trend = rng.uniform(-max_trend, max_trend) * t
+    keep = 0.5 ** (1.0 / rng.uniform(7.0, 56.0))
+    sd = rng.uniform(0.05, 0.3)  # stationary sd of the log level
+    shocks = rng.normal(0.0, sd * math.sqrt(1.0 - keep**2), DAYS)
+    noise = np.zeros(DAYS)
+    noise[0] = rng.normal(0.0, sd)
+    for i in range(1, DAYS):
+        noise[i] = keep * noise[i - 1] + shocks[i]
+    shifts = np.zeros(DAYS)
+    for _ in range(int(rng.poisson(DAYS / 365.0))):
+        shifts[int(rng.integers(0, DAYS)) :] += rng.uniform(-0.4, 0.4)
+    return np.exp(log_base + trend + noise + shifts)
+
+
+def _weekly_rhythm(rng: np.random.Generator) -> _FloatArray:
+    """A weekly pattern of daily values (weekends quieter or busier), mean about 1."""
+    t = np.arange(DAYS, dtype=np.float64)
+    return 1.0 + rng.uniform(0.0, 0.4) * np.sin(2 * math.pi * t / 7 + rng.uniform(0, 7))
+
+
+def _rolling_sum(values: _FloatArray, window: int) -> _FloatArray:
+    """Sum of the last ``window`` days (the first days repeat the first full window's sum)."""
+    out = np.convolve(values, np.ones(window), mode="full")[: values.size]
+    out[: window - 1] = out[window - 1]
+    return out
 
 
 def _steady(rng: np.random.Generator) -> _FloatArray:
