@@ -126,10 +126,10 @@ def test_it_compares_a_client_younger_than_a_year_without_inventing_last_year(ag
     _daily(account, date(2026, 8, 15), date(2026, 11, 30))
     report = build_report(client, "monthly", period="2026-08", language="en", today=date(2026, 12, 1))
     followers = _kpi(report, "Followers")
-    assert followers[4:] == ["—", "—"]  # no August 2025
+    assert followers[5:] == ["—", "—", "—"]  # no August 2025
     assert any("measured since 2026-08-15 only" in caveat for caveat in report.caveats)
     october = build_report(client, "monthly", period="2026-10", language="en", today=date(2026, 12, 1))
-    assert _kpi(october, "Followers")[4] == "—"
+    assert _kpi(october, "Followers")[5] == "—"
     assert not any("no data on" in caveat for caveat in october.caveats)
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from smartsmm.clients.models import Client, SocialAccount
@@ -59,6 +59,14 @@ def change_tone(metric: Metric, change: Change) -> Tone:
 
 def change_cell(metric: Metric, change: Change) -> Cell:
     return Cell(change.percent, ValueKind.CHANGE_PERCENT, change_tone(metric, change))
+
+
+def difference_cell(metric: Metric, change: Change) -> Cell:
+    """The absolute change: percentage points for a rate (as the client page shows), else units."""
+    if metric.is_percent:
+        return Cell(change.absolute, ValueKind.CHANGE_POINTS, change_tone(metric, change))
+    decimals = metric.decimals if metric.decimals else None
+    return Cell(change.absolute, ValueKind.SIGNED, change_tone(metric, change), decimals=decimals)
 
 
 def long_date(day: date) -> str:
@@ -146,18 +154,23 @@ def kpi_table(
         Column(_("KPI"), 3),
         Column(current),
         Column(previous),
-        # A noun ("how much it changed"); the catalogue's plain "Change" is the verb of a button.
-        Column(pgettext("difference between two values", "Change")),
+        # "Δ" and "Δ %" as on the client page: the difference (percentage points for a rate) and
+        # the relative change; a rate's relative change alone ("ER +38 %") hides how small it is.
+        Column("Δ"),
+        Column("Δ %"),
         Column(year_ago),
-        Column(_("Year change")),
+        Column("Δ"),
+        Column("Δ %"),
     )
     cells = tuple(
         (
             text(row.metric.name(language)),
             metric_cell(row.metric, row.current),
             metric_cell(row.metric, row.previous),
+            difference_cell(row.metric, row.vs_previous),
             change_cell(row.metric, row.vs_previous),
             metric_cell(row.metric, row.year_ago),
+            difference_cell(row.metric, row.vs_year_ago),
             change_cell(row.metric, row.vs_year_ago),
         )
         for row in rows

@@ -29,6 +29,7 @@ class ValueKind(StrEnum):
     NUMBER = "number"  # a measured quantity with decimals: posts per week, pace per day
     PERCENT = "percent"  # already in percent units: 4.2 means 4.2 %
     CHANGE_PERCENT = "change_percent"  # a signed relative change in percent: +12.5 %
+    CHANGE_POINTS = "change_points"  # a signed difference of two percentages: +0.17 pp
     SIGNED = "signed"  # a signed absolute change: +120
     PROBABILITY = "probability"  # a 0–1 fraction shown as a percentage
     DATE = "date"
@@ -41,6 +42,7 @@ NUMERIC_KINDS = frozenset(
         ValueKind.NUMBER,
         ValueKind.PERCENT,
         ValueKind.CHANGE_PERCENT,
+        ValueKind.CHANGE_POINTS,
         ValueKind.SIGNED,
         ValueKind.PROBABILITY,
     }

@@ -16,12 +16,15 @@ NO_DATA = "—"
 MINUS = "−"  # U+2212: a typographic minus, as in the web app
 _GROUP = {"ru": "\u00a0", "en": ","}  # Russian groups thousands with a no-break space
 _DECIMAL = {"ru": ",", "en": "."}
+# Percentage points, as the web app writes them (goals.messages, the client page's KPI table).
+_POINTS = {"ru": "п.п.", "en": "pp"}
 
 _DEFAULT_DECIMALS = {
     ValueKind.INTEGER: 0,
     ValueKind.NUMBER: 1,
     ValueKind.PERCENT: 2,
     ValueKind.CHANGE_PERCENT: 1,
+    ValueKind.CHANGE_POINTS: 2,
     ValueKind.SIGNED: 0,
     ValueKind.PROBABILITY: 0,
 }
@@ -84,6 +87,8 @@ def format_cell(cell: Cell, language: str) -> str:
         return f"{format_number(number, places, language)} %"
     if cell.kind == ValueKind.CHANGE_PERCENT:
         return f"{_signed(number, places, language)} %"
+    if cell.kind == ValueKind.CHANGE_POINTS:
+        return f"{_signed(number, places, language)} {_POINTS.get(language, 'pp')}"
     if cell.kind == ValueKind.PROBABILITY:
         return f"{format_number(number * 100, places, language)} %"
     if cell.kind == ValueKind.SIGNED:
@@ -117,6 +122,9 @@ def excel_number_format(cell: Cell, language: str) -> str:
         return f"0{fraction}%"
     if kind == ValueKind.CHANGE_PERCENT:
         return f"+0{fraction}%;-0{fraction}%;0{fraction}%"
+    if kind == ValueKind.CHANGE_POINTS:
+        unit = _POINTS.get(language, "pp")
+        return f'+0{fraction}" {unit}";-0{fraction}" {unit}";0{fraction}" {unit}"'
     if kind == ValueKind.SIGNED:
         return f"+#,##0{fraction};-#,##0{fraction};0{fraction}"
     if kind in (ValueKind.INTEGER, ValueKind.NUMBER):
