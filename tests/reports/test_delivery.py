@@ -459,3 +459,40 @@ def test_two_workers_racing_for_one_delivery_claim_it_once(client_obj):
     assert len(won) == 4
     assert sum(1 for w in won if w is not None) == 1
     assert ReportDelivery.objects.get().attempts == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# "Send now": a manager checks the set-up
+
+
+def test_send_now_delivers_the_latest_complete_period_once(email_schedule, smtp_server):
+    period, deliveries = delivery.send_now(email_schedule, BEFORE)  # before the schedule's own moment
+    assert period == "2026-10"
+    assert [d.status for d in deliveries] == [DeliveryStatus.SENT]
+    assert len(smtp_server.envelopes) == 1
+    # It was that period's delivery: neither a second "send now" nor the scheduled round repeats it.
+    assert delivery.send_now(email_schedule, BEFORE)[1] == []
+    assert deliver_due_reports(DUE).deliveries == []
+    assert len(smtp_server.envelopes) == 1
+
+
+def test_the_send_now_button_reports_each_channel_and_is_for_managers(
+    client, manager, viewer, email_schedule, smtp_server
+):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    url = reverse("report-schedule-send", args=[email_schedule.pk])
+    assert client.login(username=viewer.username, password=PASSWORD)
+    assert client.post(url).status_code in (403, 404)
+    assert smtp_server.envelopes == []
+    client.logout()
+    assert client.login(username=manager.username, password=PASSWORD)
+    assert client.get(url).status_code == 405
+    page = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "was sent: E-mail" in page
+    assert len(smtp_server.envelopes) == 1
+    again = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "was sent already" in again
+    assert len(smtp_server.envelopes) == 1

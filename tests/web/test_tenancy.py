@@ -43,6 +43,7 @@ OBJECT_ROUTES: dict[str, tuple[str, bool]] = {
     "report-schedules": ("client", True),
     "report-schedule-edit": ("schedule", True),
     "report-schedule-delete": ("schedule", True),
+    "report-schedule-send": ("schedule", True),
     "share-links": ("client", True),
     "share-link-revoke": ("sharelink", True),
 }

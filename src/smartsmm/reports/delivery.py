@@ -38,7 +38,7 @@ from smartsmm.reports.models import (
     ReportSchedule,
     TelegramBot,
 )
-from smartsmm.reports.scheduling import due_period
+from smartsmm.reports.scheduling import due_period, occurrence
 
 logger = logging.getLogger(__name__)
 
@@ -292,3 +292,18 @@ def deliver_due_reports(now: datetime | None = None, *, agency_id: int | None = 
     if result.deliveries:
         logger.info("report deliveries: %s", result.as_dict())
     return result
+
+
+def send_now(schedule: ReportSchedule, now: datetime | None = None) -> tuple[str, list[ReportDelivery]]:
+    """Deliver the schedule's latest complete period at once, through each of its channels.
+
+    For a manager checking the set-up ("Send now"). It is that period's delivery like any other, so
+    the scheduled round will not send the same period again; a period already sent (or waiting for
+    its retry) is not sent twice: the list of claimed deliveries is then empty.
+    """
+    moment = now or timezone.now()
+    period, _due_at = occurrence(schedule, moment.astimezone(schedule.client.tz))
+    claimed = [d for d in (claim(schedule, period, ch, moment) for ch in schedule.channels) if d]
+    if claimed:
+        deliver(schedule, period, claimed, moment)
+    return period, claimed

@@ -7,6 +7,7 @@ urlpatterns = [
     path("clients/<slug:slug>/report-schedules/", views.report_schedules, name="report-schedules"),
     path("report-schedules/<int:pk>/edit/", views.report_schedule_edit, name="report-schedule-edit"),
     path("report-schedules/<int:pk>/delete/", views.report_schedule_delete, name="report-schedule-delete"),
+    path("report-schedules/<int:pk>/send/", views.report_schedule_send, name="report-schedule-send"),
     path("clients/<slug:slug>/share-links/", views.share_links, name="share-links"),
     path("share-links/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
     # Public, no login: the client comes from the link only (see views.share_report).

@@ -36,11 +36,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from smartsmm.reports.delivery import build_report
+from smartsmm.reports.delivery import build_report, send_now
 from smartsmm.reports.forms import BrandingForm, ScheduleForm, ShareLinkForm, TelegramBotForm
 from smartsmm.reports.models import (
     LATEST,
     AgencyBranding,
+    DeliveryStatus,
     ReportDelivery,
     ReportSchedule,
     ShareLink,
@@ -185,6 +186,31 @@ def report_schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     schedule.delete()
     messages.success(request, _("Schedule deleted."))
     return redirect("report-schedules", slug=slug)
+
+
+@with_access
+def report_schedule_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deliver the schedule's latest complete period now (POST) and say how each channel went."""
+    access: Access = request.access  # type: ignore[attr-defined]
+    schedule = _schedule(access, pk)
+    _require_manage(access)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    period, deliveries = send_now(schedule)
+    if not deliveries:
+        messages.info(
+            request,
+            _("The report for %(period)s was sent already (or waits for its retry).") % {"period": period},
+        )
+    for delivery in deliveries:
+        params = {"period": period, "channel": delivery.get_channel_display(), "error": delivery.error}
+        if delivery.status == DeliveryStatus.SENT:
+            messages.success(request, _("The report for %(period)s was sent: %(channel)s.") % params)
+        else:
+            messages.error(
+                request, _("The report for %(period)s was not sent (%(channel)s): %(error)s") % params
+            )
+    return redirect("report-schedules", slug=schedule.client.slug)
 
 
 # ------------------------------------------------------------------------------------------------
