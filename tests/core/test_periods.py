@@ -177,3 +177,17 @@ def test_it_leaves_a_change_undefined_when_a_value_is_missing():
     for change in (Change(None, 10), Change(10, None), Change(None, None)):
         assert change.absolute is None
         assert change.percent is None
+
+
+def test_it_reads_and_writes_period_keys():
+    from smartsmm.core.periods import month_key, parse_month_key, parse_week_key, week_key
+
+    assert month_key(2026, 3) == "2026-03" and parse_month_key("2026-03") == (2026, 3)
+    assert week_key(date(2027, 1, 1)) == "2026-W53"  # the ISO year differs near New Year
+    assert parse_week_key("2026-W53") == date(2026, 12, 28)
+    for bad in ("2026-13", "26-03", "2026-3", "March"):
+        with pytest.raises(ValueError, match="expected YYYY-MM"):
+            parse_month_key(bad)
+    for bad in ("2025-W53", "2026-W00", "2026W47", "2026-47"):  # 2025 has 52 ISO weeks
+        with pytest.raises(ValueError, match="expected an ISO week"):
+            parse_week_key(bad)

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from smartsmm.core.periods import week_key
 from smartsmm.reports.models import ReportDelivery, ReportSchedule
-from smartsmm.reports.scheduling import due_period, is_period_key, next_due_at, week_key
+from smartsmm.reports.scheduling import due_period, is_period_key, next_due_at
 from tests.conftest import PASSWORD
 
 MSK = ZoneInfo("Europe/Moscow")

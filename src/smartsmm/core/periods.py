@@ -116,3 +116,39 @@ class Change:
 
 def iso_week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# Period keys: "2026-10" for a month, "2026-W44" for an ISO week (reports, schedules, share links).
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def week_key(day: date) -> str:
+    """The ISO week of ``day`` as ``YYYY-Www`` (the ISO year, which differs near New Year)."""
+    iso = day.isocalendar()
+    return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def parse_month_key(value: str) -> tuple[int, int]:
+    """``YYYY-MM`` → (year, month); ValueError saying what was expected otherwise."""
+    text = value.strip()
+    year_text, _, month_text = text.partition("-")
+    if len(year_text) == 4 and len(month_text) == 2 and year_text.isdigit() and month_text.isdigit():
+        year, month = int(year_text), int(month_text)
+        if 1 <= month <= 12 and 2000 <= year <= 2100:
+            return year, month
+    raise ValueError(f"month: expected YYYY-MM (e.g. 2026-10), got {value!r}")
+
+
+def parse_week_key(value: str) -> date:
+    """``YYYY-Www`` (an ISO week) → its Monday; ValueError saying what was expected otherwise."""
+    text = value.strip()
+    year_text, _, week_text = text.partition("-W")
+    if len(year_text) == 4 and len(week_text) == 2 and year_text.isdigit() and week_text.isdigit():
+        try:
+            return date.fromisocalendar(int(year_text), int(week_text), 1)
+        except ValueError:
+            pass
+    raise ValueError(f"week: expected an ISO week YYYY-Www (e.g. 2026-W47), got {value!r}")

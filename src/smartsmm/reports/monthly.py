@@ -9,7 +9,7 @@ the report says which goals changed status.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -46,10 +46,8 @@ from smartsmm.reports.document import (
 )
 from smartsmm.reports.formatting import format_cell, format_value
 
-TOP_POSTS = 5
 LARGEST_CHANGES = 3
 ANOMALIES_IN_SUMMARY = 3
-POST_TEXT_LENGTH = 140
 
 
 @dataclass
@@ -452,23 +450,3 @@ def _anomaly_sentence(account: SocialAccount, anomaly: audit.Anomaly, language: 
     else:
         sentence = _("On %(day)s %(metric)s of %(account)s jumped to %(value)s, far above usual") % params
     return f"{sentence}: {params['cause']}." if params["cause"] else f"{sentence}."
-
-
-def parse_month(value: str) -> tuple[int, int]:
-    """`YYYY-MM` → (year, month); a clear error otherwise."""
-    try:
-        year_text, month_text = value.split("-")
-        year, month = int(year_text), int(month_text)
-        if len(year_text) == 4 and 1 <= month <= 12 and 2000 <= year <= 2100:
-            return year, month
-    except ValueError:
-        pass
-    raise ValueError(f"month: expected YYYY-MM (e.g. 2026-10), got {value!r}")
-
-
-def last_complete_month(today: date) -> tuple[int, int]:
-    return add_months(today.year, today.month, -1)
-
-
-def generated_now(client: Client) -> datetime:
-    return timezone.now().astimezone(client.tz)

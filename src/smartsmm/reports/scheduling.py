@@ -14,14 +14,12 @@ instead of surprising the client with an immediate report. Pure functions: no da
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
-MONTHLY, WEEKLY = "monthly", "weekly"
+from smartsmm.core.periods import add_months, month_key, parse_month_key, parse_week_key, week_key
 
-_MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_WEEK_KEY = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
+MONTHLY, WEEKLY = "monthly", "weekly"
 
 
 class ScheduleLike(Protocol):
@@ -32,34 +30,16 @@ class ScheduleLike(Protocol):
     created_at: datetime
 
 
-def month_key(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def week_key(day: date) -> str:
-    """The ISO week of ``day`` as ``YYYY-Www`` (ISO year, which differs near New Year)."""
-    iso = day.isocalendar()
-    return f"{iso.year:04d}-W{iso.week:02d}"
-
-
 def is_period_key(kind: str, value: str) -> bool:
     """Whether ``value`` is a period key of the kind (``2026-10`` / ``2026-W44``, week 53 only if real)."""
-    if kind == MONTHLY:
-        return bool(_MONTH_KEY.match(value))
-    if kind == WEEKLY:
-        match = _WEEK_KEY.match(value)
-        if not match:
-            return False
-        try:
-            date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-        except ValueError:
-            return False
-        return True
-    return False
-
-
-def _previous_month(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
+    parse = {MONTHLY: parse_month_key, WEEKLY: parse_week_key}.get(kind)
+    if parse is None or value != value.strip():
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _local_moment(day: date, hour: int, tz: tzinfo) -> datetime:
@@ -75,7 +55,7 @@ def occurrence(schedule: ScheduleLike, local_now: datetime) -> tuple[str, dateti
         due_at = _local_moment(
             date(local_now.year, local_now.month, schedule.day_of_month or 1), schedule.hour, tz
         )
-        return month_key(*_previous_month(local_now.year, local_now.month)), due_at
+        return month_key(*add_months(local_now.year, local_now.month, -1)), due_at
     monday = local_now.date() - timedelta(days=local_now.weekday())
     due_at = _local_moment(monday + timedelta(days=schedule.weekday or 0), schedule.hour, tz)
     return week_key(monday - timedelta(days=7)), due_at

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from smartsmm.clients.models import Client, SocialAccount
+from smartsmm.core.periods import add_months, parse_month_key, parse_week_key
 from smartsmm.goals.evaluation import client_today
 from smartsmm.reports.document import Report, ReportKind
 
@@ -35,12 +36,12 @@ def build_report(
         raise ReportError(f"kind: expected monthly or weekly, got {kind!r}") from None
     try:
         if kind is ReportKind.MONTHLY:
-            year, month = monthly.parse_month(period) if period else monthly.last_complete_month(today)
+            year, month = parse_month_key(period) if period else add_months(today.year, today.month, -1)
             if date(year, month, 1) > today:
                 raise ReportError(f"month: {year:04d}-{month:02d} has not started yet in {client.timezone}")
             return monthly.build_monthly(client, year, month, language=language, today=today)
         if kind is ReportKind.WEEKLY:
-            week_start = weekly.parse_week(period) if period else weekly.last_complete_week(today)
+            week_start = parse_week_key(period) if period else weekly.last_complete_week(today)
             if week_start > today:
                 raise ReportError(f"week: {period} has not started yet in {client.timezone}")
             return weekly.build_weekly(client, week_start, language=language, today=today)

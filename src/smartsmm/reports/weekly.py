@@ -6,7 +6,6 @@ Weeks are ISO weeks (Monday to Sunday) in the client's time zone.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import override
 from smartsmm.clients.models import AccountStatus, Client
 from smartsmm.core.metrics import METRICS_BY_KEY
 from smartsmm.core.objectives import Objective
-from smartsmm.core.periods import MonthComparison, Period, iso_week_start
+from smartsmm.core.periods import MonthComparison, Period, iso_week_start, week_key
 from smartsmm.measurements.kpis import kpi_rows
 from smartsmm.reports import common
 from smartsmm.reports.common import ClientData, GoalEvaluator
@@ -33,24 +32,6 @@ from smartsmm.reports.document import (
     text,
 )
 from smartsmm.reports.formatting import format_value
-
-_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
-
-
-def parse_week(value: str) -> date:
-    """`YYYY-Www` (ISO week) → its Monday; a clear error otherwise."""
-    match = _WEEK.match(value.strip())
-    if match:
-        try:
-            return date.fromisocalendar(int(match["year"]), int(match["week"]), 1)
-        except ValueError:
-            pass
-    raise ValueError(f"week: expected an ISO week YYYY-Www (e.g. 2026-W47), got {value!r}")
-
-
-def week_key(monday: date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year:04d}-W{week:02d}"
 
 
 def last_complete_week(today: date) -> date:

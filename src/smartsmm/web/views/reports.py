@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from smartsmm.core.periods import add_months, iso_week_start
+from smartsmm.core.periods import add_months, iso_week_start, month_key, week_key
 from smartsmm.goals.evaluation import client_today
 from smartsmm.reports.document import Report, ReportKind
 from smartsmm.reports.render import FORMATS, file_name
@@ -18,7 +18,6 @@ from smartsmm.reports.render import render as render_report
 from smartsmm.reports.render.html import render_body
 from smartsmm.reports.service import ReportError, build_audit, build_report
 from smartsmm.reports.views import can_manage
-from smartsmm.reports.weekly import week_key
 from smartsmm.web.access import with_access
 
 CLIENT_KINDS = (ReportKind.MONTHLY, ReportKind.WEEKLY)
@@ -116,7 +115,7 @@ def _periods(kind: ReportKind, today: Any) -> list[tuple[str, str]]:
             label = month_label(today.replace(year=y, month=m, day=1))
             if offset == 0:
                 label = _("%(month)s (so far)") % {"month": label}
-            choices.append((f"{y:04d}-{m:02d}", label))
+            choices.append((month_key(y, m), label))
         return choices[1:] + choices[:1]
     monday = iso_week_start(today)
     for offset in range(WEEKS_OFFERED):
