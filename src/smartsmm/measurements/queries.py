@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max
@@ -55,45 +56,64 @@ def _local_bounds(
     return lower, upper
 
 
-def load_posts(
-    account_ids: Sequence[int], tz: ZoneInfo, *, start: date | None = None, end: date | None = None
-) -> list[PostRecord]:
-    """Posts published within [start, end] (local days of `tz`), with local publication times."""
+_POST_FIELDS = (
+    "published_at",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "views",
+    "reach",
+    "external_id",
+    "post_type",
+    "url",
+    "text",
+)
+
+
+def _post_query(account_ids: Sequence[int], tz: ZoneInfo, start: date | None, end: date | None) -> Any:
     qs = Post.objects.filter(account_id__in=account_ids)
     lower, upper = _local_bounds(tz, start, end)
     if lower is not None:
         qs = qs.filter(published_at__gte=lower)
     if upper is not None:
         qs = qs.filter(published_at__lt=upper)
-    fields = (
-        "published_at",
-        "likes",
-        "comments",
-        "shares",
-        "saves",
-        "views",
-        "reach",
-        "external_id",
-        "post_type",
-        "url",
-        "text",
+    return qs.order_by("published_at")
+
+
+def _post_record(row: Sequence[Any], tz: ZoneInfo) -> PostRecord:
+    return PostRecord(
+        published_at=row[0].astimezone(tz),
+        likes=row[1],
+        comments=row[2],
+        shares=row[3],
+        saves=row[4],
+        views=row[5],
+        reach=row[6],
+        external_id=row[7],
+        post_type=row[8],
+        url=row[9],
+        text=row[10],
     )
-    return [
-        PostRecord(
-            published_at=row[0].astimezone(tz),
-            likes=row[1],
-            comments=row[2],
-            shares=row[3],
-            saves=row[4],
-            views=row[5],
-            reach=row[6],
-            external_id=row[7],
-            post_type=row[8],
-            url=row[9],
-            text=row[10],
-        )
-        for row in qs.order_by("published_at").values_list(*fields).iterator(chunk_size=5000)
-    ]
+
+
+def load_posts(
+    account_ids: Sequence[int], tz: ZoneInfo, *, start: date | None = None, end: date | None = None
+) -> list[PostRecord]:
+    """Posts published within [start, end] (local days of `tz`), with local publication times."""
+    rows = _post_query(account_ids, tz, start, end).values_list(*_POST_FIELDS)
+    return [_post_record(row, tz) for row in rows.iterator(chunk_size=5000)]
+
+
+def load_posts_by_account(
+    account_ids: Sequence[int], tz: ZoneInfo, *, start: date | None = None, end: date | None = None
+) -> dict[int, list[PostRecord]]:
+    """As :func:`load_posts`, in one query, kept apart per account (account id -> posts)."""
+    result: dict[int, list[PostRecord]] = {pk: [] for pk in account_ids}
+    rows = _post_query(account_ids, tz, start, end).values_list("account_id", *_POST_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
+        result[row[0]].append(_post_record(row[1:], tz))
+    return result
 
 
 def last_data_date(account_ids: Sequence[int]) -> date | None:
@@ -106,16 +126,28 @@ def scope_data(
 ) -> ScopeData:
     """Everything measured for a set of accounts, merged into one scope."""
     ids = [a.pk for a in accounts]
-    per_account = load_daily(ids, start=start, end=end)
+    return merge_scope(
+        accounts, load_daily(ids, start=start, end=end), load_posts(ids, tz, start=start, end=end)
+    )
+
+
+def merge_scope(
+    accounts: Sequence[SocialAccount],
+    daily_by_account: Mapping[int, Mapping[str, Mapping[date, float]]],
+    posts: Sequence[PostRecord],
+) -> ScopeData:
+    """The scope of `accounts` from their loaded series (account id -> metric -> day -> value) and posts."""
     merged: dict[str, dict[date, float]] = {}
     for metric in DAILY_METRICS:
-        series = [data[metric] for data in per_account.values() if metric in data]
+        series = [
+            daily_by_account[a.pk][metric] for a in accounts if metric in daily_by_account.get(a.pk, {})
+        ]
         if series:
             merged[metric] = merge_account_series(series, stock=metric in STOCK_METRICS)
     last = max((max(s) for s in merged.values() if s), default=None)
     return ScopeData(
         daily=merged,
-        posts=load_posts(ids, tz, start=start, end=end),
+        posts=list(posts),
         platforms=frozenset(Platform(a.platform) for a in accounts),
         last_data_date=last,
     )

@@ -51,8 +51,7 @@ def _audit(account: SocialAccount, window: Period, language: str) -> Report:
     year_ago = Period(window.start - timedelta(days=364), window.end - timedelta(days=364))
     comparison = MonthComparison(window, previous, year_ago, False)
     start = min(year_ago.start, previous.start - timedelta(days=35)) - timedelta(days=1)
-    full = ClientData.load(client, start, window.end)
-    data = ClientData(client, [a for a in full.accounts if a.pk == account.pk], full.daily, full.posts)
+    data = ClientData.load(client, start, window.end, only=account)
     scope = data.scope(data.accounts)
     objectives = {Objective(o) for o in client.objectives.values_list("objective", flat=True)}
     rows = kpi_rows(scope.daily, scope.posts, scope.platforms, objectives, comparison)

@@ -6,7 +6,7 @@ Builders run inside `translation.override(report language)`; every label here is
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -18,20 +18,16 @@ from smartsmm.clients.models import Client, SocialAccount
 from smartsmm.core import audit
 from smartsmm.core.metrics import (
     CATALOGUE_VERSION,
-    DAILY_METRICS,
-    STOCK_METRICS,
     Metric,
     Unit,
-    merge_account_series,
 )
-from smartsmm.core.objectives import Platform
 from smartsmm.core.periods import Change, Period
 from smartsmm.core.types import DailySeries, PostRecord
 from smartsmm.goals import messages
 from smartsmm.goals.evaluation import GoalDraft, evaluate_draft, scope_accounts
 from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.kpis import KpiRow
-from smartsmm.measurements.queries import ScopeData, load_daily, load_posts
+from smartsmm.measurements.queries import ScopeData, load_daily, load_posts_by_account, merge_scope
 from smartsmm.reports.branding import branding_for
 from smartsmm.reports.document import Branding, Cell, Column, Table, Tone, ValueKind, text
 from smartsmm.reports.formatting import format_date
@@ -106,27 +102,30 @@ class ClientData:
     accounts: list[SocialAccount]
     daily: dict[int, dict[str, dict[date, float]]]  # account id -> metric -> day -> value
     posts: dict[int, list[PostRecord]]  # account id -> posts, local time
+    # Merged scopes by their accounts: a report asks for each platform's scope several times.
+    _scopes: dict[tuple[int, ...], ScopeData] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, client: Client, start: date, end: date) -> ClientData:
-        accounts = list(client.accounts.select_related("objective").order_by("platform", "ref_key"))
+    def load(cls, client: Client, start: date, end: date, *, only: SocialAccount | None = None) -> ClientData:
+        """The client's accounts (or `only` one of them) with their data from `start` to `end`."""
+        found = client.accounts.select_related("objective").order_by("platform", "ref_key")
+        accounts = list(found.filter(pk=only.pk) if only is not None else found)
         ids = [a.pk for a in accounts]
         daily = load_daily(ids, start=start, end=end)
-        posts = {pk: load_posts([pk], client.tz, start=start, end=end) for pk in ids}
+        posts = load_posts_by_account(ids, client.tz, start=start, end=end)
         return cls(client, accounts, daily, posts)
 
     def platforms(self) -> list[str]:
         return sorted({a.platform for a in self.accounts})
 
     def scope(self, accounts: Sequence[SocialAccount]) -> ScopeData:
-        merged: dict[str, dict[date, float]] = {}
-        for metric in DAILY_METRICS:
-            series = [self.daily[a.pk][metric] for a in accounts if metric in self.daily.get(a.pk, {})]
-            if series:
-                merged[metric] = merge_account_series(series, stock=metric in STOCK_METRICS)
-        posts = sorted((p for a in accounts for p in self.posts.get(a.pk, [])), key=lambda p: p.published_at)
-        last = max((max(s) for s in merged.values() if s), default=None)
-        return ScopeData(merged, posts, frozenset(Platform(a.platform) for a in accounts), last)
+        key = tuple(a.pk for a in accounts)
+        if key not in self._scopes:
+            posts = sorted(
+                (p for a in accounts for p in self.posts.get(a.pk, [])), key=lambda p: p.published_at
+            )
+            self._scopes[key] = merge_scope(accounts, self.daily, posts)
+        return self._scopes[key]
 
     def accounts_on(self, platform: str) -> list[SocialAccount]:
         return [a for a in self.accounts if a.platform == platform]
