@@ -61,12 +61,6 @@ def _client(context: Context, slug: str) -> Any:
     return client
 
 
-def _language() -> str:
-    from django.utils.translation import get_language
-
-    return "en" if (get_language() or "ru").startswith("en") else "ru"
-
-
 def _write(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, so a failure never leaves half a report."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -83,13 +77,15 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def run_client_report(args: argparse.Namespace, context: Context) -> int:
+    from django.utils.translation import get_language
+
     from smartsmm.reports.render import render
     from smartsmm.reports.service import ReportError, build_report
 
     client = _client(context, args.client)
     period = getattr(args, args.period_arg)
     try:
-        report = build_report(client, args.kind, period=period, language=_language())
+        report = build_report(client, args.kind, period=period, language=get_language() or "ru")
     except ReportError as error:
         raise CliError(f"--{args.period_arg} {period}: {error}" if period else str(error)) from None
     path = Path(args.out)
@@ -99,12 +95,14 @@ def run_client_report(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_audit_report(args: argparse.Namespace, context: Context) -> int:
+    from django.utils.translation import get_language
+
     from smartsmm.reports.render import render
     from smartsmm.reports.service import ReportError, build_audit
 
     account = find_account(context, args.account)
     try:
-        report = build_audit(account, days=args.days, language=_language())
+        report = build_audit(account, days=args.days, language=get_language() or "ru")
     except ReportError as error:
         raise CliError(f"--days {args.days}: {error}") from None
     path = Path(args.out)

@@ -9,6 +9,15 @@ from smartsmm.core.periods import add_months, parse_month_key, parse_week_key
 from smartsmm.goals.evaluation import client_today
 from smartsmm.reports.document import Report, ReportKind
 
+LANGUAGES = ("ru", "en")
+
+
+def report_language(code: str | None) -> str:
+    """The report language for a UI language code ("en-us" -> "en"); Russian for anything else.
+
+    Every entry point passes its active language as is; the builders speak only ru and en."""
+    return "en" if (code or "ru").lower().startswith("en") else "ru"
+
 
 class ReportError(ValueError):
     """A report cannot be built as asked (a bad period, an unknown kind); the message says why."""
@@ -29,7 +38,7 @@ def build_report(
     from smartsmm.reports import monthly, weekly
 
     today = today or client_today(client)
-    language = language if language in ("ru", "en") else "ru"
+    language = report_language(language)
     try:
         kind = ReportKind(kind)
     except ValueError:
@@ -61,6 +70,6 @@ def build_audit(
     if days < 7 or days > 3 * 366:
         raise ReportError(f"days: expected 7 to {3 * 366}, got {days}")
     today = today or client_today(account.client)
-    language = language if language in ("ru", "en") else "ru"
+    language = report_language(language)
     end = today - timedelta(days=1)
     return audit_report.build_audit(account, end - timedelta(days=days - 1), end, language=language)

@@ -31,12 +31,11 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from smartsmm.reports.delivery import build_report, send_now
+from smartsmm.reports.delivery import send_now
 from smartsmm.reports.forms import BrandingForm, ScheduleForm, ShareLinkForm, TelegramBotForm
 from smartsmm.reports.models import (
     LATEST,
@@ -49,6 +48,7 @@ from smartsmm.reports.models import (
     hash_token,
 )
 from smartsmm.reports.scheduling import next_due_at
+from smartsmm.reports.service import build_report
 from smartsmm.tenancy.access import Access
 from smartsmm.tenancy.models import Role
 from smartsmm.web.access import with_access
@@ -328,22 +328,10 @@ def _report_of(link: ShareLink) -> Any:
     )
 
 
-def _download_bar(link: ShareLink) -> str:
-    labels = {"pdf": "PDF", "xlsx": "Excel", "pptx": "PowerPoint"}
-    title = "Скачать" if link.language == "ru" else "Download"
-    items = " · ".join(
-        f'<a href="{fmt}" rel="noreferrer">{escape(label)}</a>' for fmt, label in labels.items()
-    )
-    return (
-        '<nav class="smartsmm-share-downloads" style="font:14px sans-serif;padding:8px 16px;'
-        f'text-align:right">{title}: {items}</nav>'
-    )
-
-
 @require_safe
 def share_report(request: HttpRequest, token: str, fmt: str = "html") -> HttpResponse:
     """The report of the link: the web page at ``/r/<token>/``, a file at ``/r/<token>/<format>``."""
-    from smartsmm.reports.render import FORMATS, file_name
+    from smartsmm.reports.render import FORMATS, file_name, html
     from smartsmm.reports.render import render as render_report
 
     link = active_link(token)
@@ -351,15 +339,17 @@ def share_report(request: HttpRequest, token: str, fmt: str = "html") -> HttpRes
         return _not_found()
     try:
         report = _report_of(link)
-        content = render_report(report, fmt)
+        if fmt == "html":
+            # Relative links: /r/<token>/ + "pdf" downloads the same report as a file.
+            content = html.render(
+                report, downloads=(("pdf", "PDF"), ("xlsx", "Excel"), ("pptx", "PowerPoint"))
+            )
+        else:
+            content = render_report(report, fmt)
     except Exception:
         logger.exception("share link %s: the report could not be built", link.pk)
         return _not_found()
     if fmt == "html":
-        # Relative links: /r/<token>/ + "pdf". Only inserted when the page has a <body> tag.
-        text = content.decode("utf-8")
-        text, count = re.subn(r"(<body[^>]*>)", lambda m: m.group(1) + _download_bar(link), text, count=1)
-        content = text.encode("utf-8") if count else content
         response = HttpResponse(content, content_type=FORMATS["html"].content_type)
     else:
         response = HttpResponse(content, content_type=FORMATS[fmt].content_type)

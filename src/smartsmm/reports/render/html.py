@@ -7,6 +7,7 @@ file and the PDF show the same chart; the logo is a data URI, so the file needs 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,5 +83,10 @@ def render_body(report: Report) -> str:
     return render_to_string("reports/body.html", context(report))
 
 
-def render(report: Report) -> bytes:
-    return render_to_string("reports/standalone.html", context(report)).encode("utf-8")
+def render(report: Report, *, downloads: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The standalone page; `downloads` are (relative address, label) links shown above the report
+    (the share link's page offers the same report as files)."""
+    page = context(report)
+    page["downloads"] = downloads
+    page["download_label"] = layout_label(report, "download")
+    return render_to_string("reports/standalone.html", page).encode("utf-8")

@@ -25,10 +25,6 @@ MONTHS_OFFERED = 24
 WEEKS_OFFERED = 16
 
 
-def _language() -> str:
-    return "en" if (get_language() or "ru").startswith("en") else "ru"
-
-
 def _kind(request: HttpRequest) -> ReportKind:
     value = request.GET.get("kind", ReportKind.MONTHLY)
     return ReportKind(value) if value in CLIENT_KINDS else ReportKind.MONTHLY
@@ -64,7 +60,7 @@ def client_reports(request: HttpRequest, slug: str) -> HttpResponse:
     }
     status = 200
     try:
-        report = build_report(client, kind, period=period, language=_language(), today=today)
+        report = build_report(client, kind, period=period, language=get_language() or "ru", today=today)
         context["body"] = render_body(report)
         context["report"] = report
         context["query"] = f"kind={kind}&period={period}" if period else f"kind={kind}"
@@ -81,7 +77,10 @@ def client_report_download(request: HttpRequest, slug: str, format_key: str) -> 
         return _bad_request(request, _("Unknown format %(format)s.") % {"format": format_key})
     try:
         report = build_report(
-            client, _kind(request), period=request.GET.get("period") or None, language=_language()
+            client,
+            _kind(request),
+            period=request.GET.get("period") or None,
+            language=get_language() or "ru",
         )
     except ReportError as error:
         return _bad_request(request, str(error))
@@ -95,7 +94,7 @@ def account_audit_download(request: HttpRequest, pk: int, format_key: str) -> Ht
         return _bad_request(request, _("Unknown format %(format)s.") % {"format": format_key})
     try:
         days = int(request.GET.get("days", "90"))
-        report = build_audit(account, days=days, language=_language())
+        report = build_audit(account, days=days, language=get_language() or "ru")
     except ValueError as error:  # ReportError too
         return _bad_request(
             request, str(error) if isinstance(error, ReportError) else _("days: expected a number")
