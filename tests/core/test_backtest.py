@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from datetime import date, timedelta
 
 import numpy as np
@@ -230,8 +229,8 @@ def test_climatology_answers_the_base_rate_of_each_target_kind() -> None:
     assert prediction.p50 is None
 
 
-def test_a_small_synthetic_backtest_runs_fast_and_beats_the_pace_baseline() -> None:
-    started = time.perf_counter()
+def test_a_small_synthetic_backtest_beats_the_pace_baseline() -> None:
+    # Its speed is measured by bench/backtest.py and bench/bench_forecast.py, not by a clock here.
     series = [generate("drifting", seed) for seed in (0, 1)]
     scored = []
     for s in series:
@@ -240,7 +239,6 @@ def test_a_small_synthetic_backtest_runs_fast_and_beats_the_pace_baseline() -> N
 
     table = summarise(common_cases(scored, ["calibrated", "pace"]))
 
-    assert time.perf_counter() - started < 5.0
     calibrated, pace = table[("calibrated", 13)], table[("pace", 13)]
     assert calibrated["failure_share"] == 0.0
     assert calibrated["cases"] >= 12
