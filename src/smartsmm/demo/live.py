@@ -13,11 +13,9 @@ from collections.abc import Callable
 
 from smartsmm.fakes.vk import (
     DEMO_COMMUNITIES,
-    DEMO_TOKENS,
-    SERVICE,
-    USER,
     FakeVK,
     Post,
+    build_demo_fake,
     serve_in_thread,
     start_drift,
 )
@@ -35,30 +33,24 @@ def build_live_fake(seed: int = 7) -> FakeVK:
     from smartsmm.measurements.models import DailyMetric
     from smartsmm.measurements.models import Post as StoredPost
 
-    fake = FakeVK(seed=seed)
+    continued: dict[int, int] = {}
+    last_post_ids: dict[int, int] = {}
     for item in DEMO_COMMUNITIES:
         account = SocialAccount.objects.filter(
             agency__slug=DEMO_AGENCY_SLUG, platform="vk", external_id=str(item.group_id)
         ).first()
-        members, last_post_id = item.members, 0
-        if account is not None:
-            last = DailyMetric.objects.filter(account=account, metric="followers").order_by("-day").first()
-            if last is not None:
-                members = int(last.value)
-            ids = StoredPost.objects.filter(account=account).values_list("external_id", flat=True)
-            last_post_id = max((int(i) for i in ids if i.isdigit()), default=0)
-        fake.with_community(
-            item.group_id,
-            item.screen_name,
-            members,
-            days=FAKE_DAYS,
-            seed=seed,
-            admin_tokens=[DEMO_TOKENS["admin"]],
-            group_token=DEMO_TOKENS[item.group_token_key],
-            name=item.name,
-            activity=item.activity,
-            texts=item.texts,
-        )
+        if account is None:
+            continue
+        last = DailyMetric.objects.filter(account=account, metric="followers").order_by("-day").first()
+        if last is not None:
+            continued[item.group_id] = int(last.value)
+        ids = StoredPost.objects.filter(account=account).values_list("external_id", flat=True)
+        last_post_ids[item.group_id] = max((int(i) for i in ids if i.isdigit()), default=0)
+    # The seeded history is in the database already: the fake holds only the last days and no wall.
+    fake = build_demo_fake(seed, posts=0, days=FAKE_DAYS, members=continued)
+    for item in DEMO_COMMUNITIES:
+        members = continued.get(item.group_id, item.members)
+        last_post_id = last_post_ids.get(item.group_id, 0)
         # Two posts of the last day, numbered after the seeded wall: drift adds more after them.
         now = int(time.time())
         community = fake.community(item.group_id)
@@ -73,9 +65,6 @@ def build_live_fake(seed: int = 7) -> FakeVK:
                     attachments=["photo"],
                 )
             )
-    fake.add_token(DEMO_TOKENS["outsider"], USER)
-    fake.add_token(DEMO_TOKENS["revoked"], USER, revoked=True)
-    fake.add_token(DEMO_TOKENS["service"], SERVICE)
     return fake
 
 

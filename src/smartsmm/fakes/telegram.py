@@ -28,7 +28,6 @@ status  description                                         when
 from __future__ import annotations
 
 import argparse
-import http
 import json
 import re
 import signal
@@ -39,12 +38,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP as HTTP_POLICY
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIServer
 
-from smartsmm.fakes.serving import serve_in_background
+from smartsmm.fakes.serving import make_loopback_server, serve_in_background, status_line
 
 MAX_CAPTION = 1024
 #: The demo bot (a fixed string: it guards nothing, the fake accepts it and nothing else does).
@@ -188,7 +186,7 @@ class FakeTelegram:
         payload = b"" if body is None else json.dumps(body).encode()
         content_type = "application/json" if body is not None else "text/plain"
         start_response(
-            _status_line(status), [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
+            status_line(status), [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
         )
         return [payload]
 
@@ -241,32 +239,9 @@ def _request_fields(environ: Mapping[str, Any]) -> tuple[dict[str, str], dict[st
     return fields, files
 
 
-def _status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Logs nothing: request lines carry the bot token in their paths."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def make_fake_server(fake: FakeTelegram, host: str = "127.0.0.1", port: int = 0) -> WSGIServer:
     """A threaded WSGI server for ``fake`` on a loopback address (``port=0``: any free port)."""
-    if host != "localhost" and not re.fullmatch(r"127\.\d{1,3}\.\d{1,3}\.\d{1,3}", host):
-        raise ValueError(f"the fake Telegram server listens on loopback only, not on {host!r}")
-    return make_server(
-        host, port, fake.wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
+    return make_loopback_server(fake.wsgi_app, host, port, what="fake Telegram server")
 
 
 def serve_in_thread(

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import http
 import json
 import math
 import random
@@ -44,12 +43,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from email.parser import BytesParser
 from email.policy import HTTP as HTTP_POLICY
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIServer
 
-from smartsmm.fakes.serving import serve_in_background
+from smartsmm.fakes.serving import make_loopback_server, serve_in_background, status_line
 
 API_VERSION = "5.199"  # ref §1.1: `v` is mandatory, current version 5.199
 
@@ -1249,7 +1247,7 @@ class FakeVK:
             reply = self.handle(
                 match.group(1), params, authorization=environ.get("HTTP_AUTHORIZATION"), http_method=verb
             )
-        start_response(_status_line(reply.status), [*reply.headers, ("Content-Length", str(len(reply.body)))])
+        start_response(status_line(reply.status), [*reply.headers, ("Content-Length", str(len(reply.body)))])
         return [reply.body]
 
     def _control(self, action: str, verb: str, params: Mapping[str, str]) -> FakeResponse:
@@ -1818,49 +1816,22 @@ def _request_params(environ: Mapping[str, Any]) -> dict[str, str]:
     return params
 
 
-def _status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
-
-
 def _http_body(status: int) -> bytes:
-    return f"<html><body><h1>{_status_line(status)}</h1></body></html>".encode()
+    return f"<html><body><h1>{status_line(status)}</h1></body></html>".encode()
 
 
 def _plain(start_response: Callable[..., Any], status: int, text: str) -> list[bytes]:
     body = text.encode()
-    start_response(_status_line(status), [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    start_response(status_line(status), [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 
 
 # ---------------------------------------------------------------------- serving
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Logs nothing: request lines carry ``access_token`` in their query strings."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-def _check_loopback(host: str) -> None:
-    if host != "localhost" and not re.fullmatch(r"127\.\d{1,3}\.\d{1,3}\.\d{1,3}", host):
-        raise ValueError(f"the fake VK server listens on loopback only, not on {host!r}")
-
-
 def make_fake_server(fake: FakeVK, host: str = "127.0.0.1", port: int = 0) -> WSGIServer:
     """A threaded WSGI server for ``fake`` bound to a loopback address (``port=0``: any free port)."""
-    _check_loopback(host)
-    return make_server(
-        host, port, fake.wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
+    return make_loopback_server(fake.wsgi_app, host, port, what="fake VK server")
 
 
 def serve_in_thread(fake: FakeVK, host: str = "127.0.0.1", port: int = 0) -> tuple[str, Callable[[], None]]:
@@ -1942,15 +1913,23 @@ DEMO_COMMUNITIES: tuple[DemoCommunity, ...] = (
 
 
 def build_demo_fake(
-    seed: int = 7, *, clock: Callable[[], float] | None = None, posts: int = 600, days: int = 400
+    seed: int = 7,
+    *,
+    clock: Callable[[], float] | None = None,
+    posts: int = 600,
+    days: int = 400,
+    members: Mapping[int, int] | None = None,
 ) -> FakeVK:
-    """The demo's fake VK: ``zerno_coffee`` and ``puls_fitness`` with ``DEMO_TOKENS``."""
+    """The demo's fake VK: ``zerno_coffee`` and ``puls_fitness`` with ``DEMO_TOKENS``.
+
+    ``members``: group id -> member count, where a community should continue from a stored count.
+    """
     fake = FakeVK(clock=clock, seed=seed)
     for item in DEMO_COMMUNITIES:
         fake.with_community(
             item.group_id,
             item.screen_name,
-            item.members,
+            (members or {}).get(item.group_id, item.members),
             posts=posts,
             days=days,
             seed=seed,
