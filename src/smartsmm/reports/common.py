@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from smartsmm.clients.models import Client, SocialAccount
+from smartsmm.clients.models import Client, PlatformChoice, SocialAccount
 from smartsmm.core import audit
 from smartsmm.core.metrics import (
     CATALOGUE_VERSION,
@@ -136,9 +136,10 @@ def account_label(account: SocialAccount) -> str:
 
 
 def platform_label(platform: str) -> str:
-    from smartsmm.clients.models import PlatformChoice
-
-    return str(dict(PlatformChoice.choices).get(platform, platform))
+    try:
+        return str(PlatformChoice(platform).label)
+    except ValueError:
+        return platform
 
 
 # KPI tables -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Weeks are ISO weeks (Monday to Sunday) in the client's time zone.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -143,12 +144,7 @@ def _goal_pace(client: Client, week: Period, language: str) -> tuple[Table, list
                     Tone.GOOD if (delta or 0) > 0 else Tone.BAD if (delta or 0) < 0 else Tone.NEUTRAL,
                 ),
                 common.pace_cell(metric, required),
-                Cell(
-                    common.pace_cell(metric, recent).value,
-                    ValueKind.NUMBER,
-                    pace_tone,
-                    common.pace_cell(metric, recent).decimals,
-                ),
+                dataclasses.replace(common.pace_cell(metric, recent), tone=pace_tone),
                 Cell(goal.deadline, ValueKind.DATE),
             )
         )
