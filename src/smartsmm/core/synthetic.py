@@ -55,6 +55,8 @@ HOLDOUT3_SEEDS = tuple(range(3000, 3006))
 #: once on its frozen method (docs/decisions/0003, "Round 3: level and flow series").
 LEVEL_TUNING_SEEDS = tuple(range(0, 12))
 LEVEL_HOLDOUT_SEEDS = tuple(range(4000, 4012))
+#: A second fresh level hold-out, declared before round 4's tuning and run once on its frozen method.
+LEVEL_HOLDOUT2_SEEDS = tuple(range(5000, 5012))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500

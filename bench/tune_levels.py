@@ -1,0 +1,181 @@
+"""Tuning harness of round 4 (levels and flows) of docs/decisions/0003: the calibrated method only.
+
+    python bench/tune_levels.py                                   # the current method
+    python bench/tune_levels.py --set LEVEL_UNIT='"changes"' --level-table crossfit
+    python bench/tune_levels.py --level-table normal --set LEVEL_TABLE_WEIGHT=1.0
+
+Scores the calibrated forecast (no baselines: they do not change between candidates) on the
+tuning sets of round 4 — ``level-tuning``, ``flow-tuning`` (peyton-manning), ``wiki-tuning`` and
+``synthetic-tuning`` — and prints Brier and p10–p90 coverage per set and horizon, and the two
+figures of the round's decision rule: the level/flow Brier (mean over the three level/flow sets at
+13 and 26 weeks) and the coverage objective (mean |coverage − 0.80| over the same pairs).
+
+``--set NAME=VALUE`` overrides a constant of ``smartsmm.core.forecast`` (a Python literal) in
+every worker. ``--level-table``: ``current`` keeps ``LEVEL_REFERENCE_QUANTILES``; ``crossfit`` fits
+the level table the way ``backtest.py --fit-reference`` does (two passes) on the even level seeds
+to score the odd ones and vice versa, and on all level seeds for the other sets, so that no level
+series is scored against a table fitted on itself; ``normal`` uses the normal distribution's
+quantiles in units of its mean absolute deviation at every horizon (nothing fitted).
+Hold-out sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import os
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import backtest as bench  # noqa: E402  (bench/backtest.py, beside this file)
+
+from smartsmm.core import forecast  # noqa: E402
+from smartsmm.core.backtest import (  # noqa: E402
+    Series,
+    forecast_goal_method,
+    make_cases,
+    reference_table,
+    run_series,
+    standardised_error,
+    summarise,
+)
+from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS  # noqa: E402
+from smartsmm.core.synthetic import (  # noqa: E402
+    LEVEL_FAMILIES,
+    LEVEL_TUNING_SEEDS,
+    TUNING_SEEDS,
+    synthetic_set,
+)
+
+Table = tuple[tuple[float, ...], ...]
+DECISION_SETS = ("level-tuning", "flow-tuning", "wiki-tuning")
+DECISION_HORIZONS = (13, 26)
+
+
+def _apply(overrides: dict[str, Any]) -> None:
+    for name, value in overrides.items():
+        if not hasattr(forecast, name):
+            raise SystemExit(f"smartsmm.core.forecast has no constant {name}")
+        setattr(forecast, name, value)
+
+
+def _errors(args: tuple[Series, dict[str, Any], Table | None]) -> list[tuple[int, float]]:
+    """Standardised errors of the level-like cases of one series (own factors on when a table is given)."""
+    series, overrides, table = args
+    _apply(overrides)
+    if table is not None:
+        forecast.LEVEL_REFERENCE_QUANTILES = table
+    out = []
+    for case in make_cases(series, horizons=REFERENCE_HORIZONS).cases:
+        z = standardised_error(
+            case,
+            series.dates[: case.history_len],
+            series.values[: case.history_len],
+            own_factor=table is not None,
+            level=True,
+        )
+        if z is not None:
+            out.append((case.horizon_weeks, z))
+    return out
+
+
+def fit_level_table(pool: Any, series: list[Series], overrides: dict[str, Any]) -> Table:
+    """Two passes, as ``backtest.py --fit-reference``: without the own factors, then with them."""
+    table: Table | None = None
+    for _ in range(2):
+        parts = pool.map(_errors, [(s, overrides, table) for s in series], chunksize=1)
+        errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
+        for h, z in (pair for part in parts for pair in part):
+            errors[h].append(z)
+        table = reference_table(errors)
+    assert table is not None
+    return table
+
+
+def normal_table() -> Table:
+    """Normal quantiles in units of the mean absolute deviation (sd × sqrt(2/π))."""
+    unit = math.sqrt(math.pi / 2)
+    row = tuple(round(NormalDist().inv_cdf(p) * unit, 3) for p in REFERENCE_LEVELS)
+    return tuple(row for _ in REFERENCE_HORIZONS)
+
+
+def _score(args: tuple[Series, int, dict[str, Any], Table | None]) -> list[Any]:
+    series, step, overrides, table = args
+    _apply(overrides)
+    if table is not None:
+        forecast.LEVEL_REFERENCE_QUANTILES = table
+    cases = make_cases(series, origin_step_days=step).cases
+    return run_series(series, cases, [forecast_goal_method]) if cases else []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--level-table", choices=("current", "crossfit", "normal"), default="current")
+    parser.add_argument("--sets", default="level-tuning,flow-tuning,wiki-tuning,synthetic-tuning")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    overrides = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        overrides[name] = ast.literal_eval(value)
+    _apply(overrides)
+
+    wiki_tuning, _ = bench.wiki_sets()
+    all_sets = {
+        "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
+        "flow-tuning": bench.datasets()["flow-tuning"],
+        "wiki-tuning": wiki_tuning,
+        "synthetic-tuning": synthetic_set(TUNING_SEEDS),
+    }
+    wanted = args.sets.split(",")
+    figures: dict[tuple[str, int], dict[str, Any]] = {}
+    with Pool(args.workers) as pool:
+        tables: dict[str, Table | None] = {}
+        if args.level_table == "crossfit":
+            levels = all_sets["level-tuning"]
+            even = [s for s in levels if int(s.name.rsplit("-", 1)[1]) % 2 == 0]
+            odd = [s for s in levels if int(s.name.rsplit("-", 1)[1]) % 2 == 1]
+            tables["odd"] = fit_level_table(pool, even, overrides)
+            tables["even"] = fit_level_table(pool, odd, overrides)
+            tables["all"] = fit_level_table(pool, levels, overrides)
+        elif args.level_table == "normal":
+            tables["all"] = tables["odd"] = tables["even"] = normal_table()
+        else:
+            tables["all"] = tables["odd"] = tables["even"] = None
+        for name in wanted:
+            jobs = []
+            for s in all_sets[name]:
+                key = "all"
+                if name == "level-tuning":
+                    key = "odd" if int(s.name.rsplit("-", 1)[1]) % 2 else "even"
+                jobs.append((s, bench.origin_step(name), overrides, tables[key]))
+            parts = pool.map(_score, jobs, chunksize=1)
+            summary = summarise([x for part in parts for x in part])
+            for h in (4, 13, 26):
+                row = summary.get(("calibrated", h), {})
+                figures[(name, h)] = row
+                print(
+                    f"{name:<17} {h:>2} w  cases {row.get('cases', 0):>5}  Brier {row.get('brier', math.nan):.4f}"
+                    f"  p10–p90 {row.get('coverage_p10_p90', math.nan):.3f}",
+                    flush=True,
+                )
+    pairs = [(s, h) for s in DECISION_SETS for h in DECISION_HORIZONS if (s, h) in figures]
+    if pairs:
+        brier = sum(figures[p]["brier"] for p in pairs) / len(pairs)
+        cov = sum(abs(figures[p]["coverage_p10_p90"] - 0.8) for p in pairs) / len(pairs)
+        print(f"level/flow Brier {brier:.4f}   coverage objective {cov:.4f}")
+    if "synthetic-tuning" in wanted:
+        synth = sum(figures[("synthetic-tuning", h)]["brier"] for h in DECISION_HORIZONS) / 2
+        print(f"synthetic Brier {synth:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
