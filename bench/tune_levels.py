@@ -33,10 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import backtest as bench  # noqa: E402  (bench/backtest.py, beside this file)
+import backtest as bench
 
-from smartsmm.core import forecast  # noqa: E402
-from smartsmm.core.backtest import (  # noqa: E402
+from smartsmm.core import forecast
+from smartsmm.core.backtest import (
     Series,
     forecast_goal_method,
     make_cases,
@@ -45,8 +45,8 @@ from smartsmm.core.backtest import (  # noqa: E402
     standardised_error,
     summarise,
 )
-from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS  # noqa: E402
-from smartsmm.core.synthetic import (  # noqa: E402
+from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS
+from smartsmm.core.synthetic import (
     LEVEL_FAMILIES,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -115,7 +115,9 @@ def _score(args: tuple[Series, int, dict[str, Any], Table | None]) -> list[Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--level-table", choices=("current", "crossfit", "normal"), default="current")
     parser.add_argument("--sets", default="level-tuning,flow-tuning,wiki-tuning,synthetic-tuning")

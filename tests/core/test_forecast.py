@@ -751,17 +751,72 @@ def test_a_level_that_reverts_keeps_only_part_of_its_recent_pace() -> None:
     assert stock.calibrate(stock.last, 26.0).keep == 1.0
 
 
-def test_a_level_uses_the_level_table_blended_with_the_follower_table() -> None:
+def test_a_level_uses_the_level_table_alone() -> None:
     horizons = np.asarray([1.0, 13.0, 26.0])
-    follower = forecast_module._reference(horizons)
-    level = forecast_module._reference(horizons, level=True)
-    w = forecast_module.LEVEL_TABLE_WEIGHT
 
-    only_level = np.asarray(forecast_module.LEVEL_REFERENCE_QUANTILES)[[0, 4, 5]]
-    assert np.allclose(level, w * only_level + (1 - w) * follower)
+    level = forecast_module._reference(horizons, level=True)
+
+    assert np.allclose(level, np.asarray(forecast_module.LEVEL_REFERENCE_QUANTILES)[[0, 4, 5]])
     assert np.all(np.diff(level, axis=1) >= 0)
-    # Beyond a few weeks a level's errors stop growing with the horizon, while the unit grows as h.
-    assert (level[2, -5] - level[2, 4]) < (follower[2, -5] - follower[2, 4])
+
+
+# 10. The unit and centre of levels (round 4 of docs/decisions/0003) -------------------------------
+
+
+def test_a_level_unit_stops_growing_with_the_horizon_where_its_changes_do() -> None:
+    model = _model_of(*_weekly(_mean_reverting(keep=0.3)))
+    origins = np.full(3, model.last)
+    pace = np.zeros(3)
+
+    unit_1, unit_4, unit_26 = model.unit(pace, origins, np.asarray([1.0, 4.0, 26.0]))
+
+    assert model.changes_unit
+    # A random walk's spread grows as sqrt(h) (26 / 4: about 2.5), the follower unit as h (6.5);
+    # a level that forgets its swings within weeks has 26-week changes as wide as 4-week ones.
+    assert unit_26 < 1.3 * unit_4
+    assert unit_4 < 2.0 * unit_1
+
+
+def test_a_follower_unit_still_grows_as_the_horizon() -> None:
+    model = _model_of(*_random_walk_with_drift(weeks=200))
+    origins = np.full(2, model.last)
+    pace = np.full(2, float(model.pace[-1]))
+
+    unit_4, unit_26 = model.unit(pace, origins, np.asarray([4.0, 26.0]))
+
+    assert not model.changes_unit
+    assert unit_26 == pytest.approx(6.5 * unit_4)
+
+
+def test_a_noisy_level_starts_from_the_mean_of_its_recent_weeks() -> None:
+    rng = np.random.default_rng(11)
+    level = 5000.0 + rng.normal(0.0, 200.0, 200)  # a week's views scatter around a steady level
+    level[-1] = 5900.0  # an unusually good last week
+    dates, values = _weekly(level)
+    model = _model_of(dates, values)
+
+    calibration = model.calibrate(model.last, 13.0)
+    result = forecast_goal(dates, values, 5000.0, dates[-1] + timedelta(weeks=13))
+
+    assert calibration.anchor_weeks > 1 and calibration.anchor_weight > 0.5
+    assert result.p50 is not None and abs(result.p50 - 5000.0) < 300.0
+    assert result.probability is not None and 0.3 < result.probability < 0.75
+
+
+def test_the_quality_of_a_young_level_leaves_out_origins_too_early_for_its_unit() -> None:
+    dates, values = _weekly(_mean_reverting(weeks=60))
+    model = _model_of(dates, values)
+
+    quality = model.quality(4.0)
+
+    # The 4-week backtest looks at origins 4 weeks apart back from week 55 to week 19; below week
+    # 25 there are fewer than LEVEL_UNIT_MIN_CHANGES (26) weekly changes to measure the unit on.
+    origins = list(range(model.last - 4, 18, -4))
+    usable = [o for o in origins if o + 1 >= forecast_module.LEVEL_UNIT_MIN_CHANGES + 1]
+    assert model.changes_unit
+    assert quality is not None
+    assert quality.cases == len(usable) < len(origins)
+    assert math.isfinite(quality.brier) and 0.0 <= quality.coverage <= 1.0
 
 
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared follower data not available")

@@ -35,11 +35,14 @@ tried are in ``docs/decisions/0003-calibrated-forecast.md``):
    for the goal's horizon is calibrated at the longest horizon it allows.
 6. **Levels.** A series that moves both ways and whose 26-week changes are no wider than its 4-week
    changes imply for a random walk (:func:`_level_like`: a rolling window such as views per week or
-   ER over 28 days, which reverts to a trend) keeps only part of its recent pace — the share that
-   forecast it best at its own past origins, moved from 1 by its evidence like the blend weight —
-   and uses reference quantiles that are 0.65 of :data:`LEVEL_REFERENCE_QUANTILES` (fitted the
-   same way on the synthetic level families' tuning seeds) and 0.35 of the follower table. A
-   running total, or any history that does not revert, is forecast exactly as before.
+   ER over 28 days, which reverts to a trend) is forecast as a level: its centre keeps only part of
+   the recent pace and may start from the mean of its last 4, 13, 26 or 52 weeks instead of the
+   last value (the combination that forecast it best at its own past origins, moved from "last
+   value, whole pace" by its evidence like the blend weight); its unit is the spread of its own
+   ``h``-week changes over the last three years (with the pace term), which stops growing with
+   ``h`` where the level's changes do, instead of ``h × S``; and its shape is
+   :data:`LEVEL_REFERENCE_QUANTILES`, fitted the same way on the synthetic level families' tuning
+   seeds. A running total, or any history that does not revert, is forecast exactly as before.
 7. **Answer.** The probability is one minus the predictive distribution function at the target;
    p10/p50/p90, the fan and the safe / realistic / ambitious targets (reached with 90 / 50 / 20 %
    probability) are quantiles of the same distribution, so they always agree. A series that never
@@ -59,7 +62,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -188,8 +191,8 @@ LEVEL_MIN_WEEKS = 52
 #: families' tuning seeds (``python bench/backtest.py --fit-reference``); False: never.
 LEVEL_REFERENCE = True
 #: The quantiles a level-like series uses are this share of the level table and the rest of the
-#: follower table: the level table rests on synthetic families alone (round 3 of the decision
-#: record chose 0.65 on the tuning sets).
+#: follower table (round 3 chose 0.65 when both tables were in the follower unit; since round 4
+#: a level's errors are measured in its own unit, so only the level table fits them).
 LEVEL_TABLE_WEIGHT = 1.0
 #: Shares of the recent pace a level-like series may keep (chosen by its own past errors).
 LEVEL_KEEP_STEPS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -645,6 +648,19 @@ class _Calibration:
     anchor_weight: float = 0.0
 
 
+class _OwnErrors(NamedTuple):
+    """What a series' own past errors at one horizon say (see :meth:`_Model.calibrate`)."""
+
+    blend: float
+    origins: int
+    #: Interquartile range and quartile-to-decile distances (both sides) of the standardised errors.
+    inner: float
+    outer: float
+    keep: float
+    anchor_weeks: int
+    anchor_weight: float
+
+
 class _Model:
     """Everything computed once per weekly grid: paces, spreads and the ETS fit at every origin."""
 
@@ -678,7 +694,8 @@ class _Model:
         self.never_decreased = bool(np.all(np.diff(grid) >= 0))
         self.level_like = LEVEL_REFERENCE and _level_like(grid)
         self.changes_unit = self.level_like and LEVEL_UNIT == "changes"
-        self._rolling_change_spreads: dict[int, _FloatArray] = {}
+        self._cumulative: _FloatArray | None = None
+        self._whole_horizon_spreads: dict[int, _FloatArray] = {}
         self.level, self.trend, self.best = _fit_ets(grid)
 
     def ets_pace(self, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
@@ -698,9 +715,18 @@ class _Model:
         if not self.changes_unit:
             return horizons * self.scale(pace, origins)
         floor = horizons * (SCALE_FLOOR_RELATIVE * np.abs(self.grid[origins]) + SCALE_FLOOR_ABSOLUTE)
-        out = np.empty(horizons.size)
-        for i, (o, x) in enumerate(zip(origins.tolist(), horizons.tolist(), strict=True)):
-            out[i] = self._change_spread(int(o), float(x))
+        h = float(horizons[0]) if horizons.size else 0.0
+        if h >= 1.0 and h.is_integer() and np.all(horizons == h):
+            # The own calibration and the quality backtest ask for one whole horizon at many
+            # origins, again at every origin of the backtest: compute it for all origins once.
+            whole = self._whole_horizon_spreads.get(int(h))
+            if whole is None:
+                every = np.arange(self.grid.size)
+                whole = self._change_spreads(every, np.full(every.size, h))
+                self._whole_horizon_spreads[int(h)] = whole
+            out = whole[origins]
+        else:
+            out = self._change_spreads(origins, horizons)
         if LEVEL_UNIT_PACE_WEIGHT:
             out = np.hypot(out, LEVEL_UNIT_PACE_WEIGHT * horizons * pace)
         return np.maximum(out, floor)
@@ -709,39 +735,48 @@ class _Model:
         """Mean of the ``weeks`` weekly values up to each origin, minus the value at the origin."""
         if weeks <= 1:
             return np.zeros(origins.size)
-        cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
+        if self._cumulative is None:
+            self._cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
         start = np.maximum(origins + 1 - weeks, 0)
-        mean = (cumulative[origins + 1] - cumulative[start]) / (origins + 1 - start)
+        mean = (self._cumulative[origins + 1] - self._cumulative[start]) / (origins + 1 - start)
         return mean - self.grid[origins]
 
-    def _change_spread(self, origin: int, horizon: float) -> float:
-        """Spread of the ``horizon``-week changes seen before ``origin`` (fractional horizons
+    def _change_spreads(self, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
+        """Spread of the ``horizons``-week changes seen before ``origins`` (fractional horizons
         interpolate; below one week it shrinks in proportion; beyond the longest horizon with
-        enough changes it grows as ``sqrt(h)``)."""
-        longest = min(origin + 1 - LEVEL_UNIT_MIN_CHANGES, LEVEL_UNIT_MAX_HORIZON)
-        if longest < 1:
-            return math.nan
-        if horizon <= 1.0:
-            return horizon * self._rolling_change_spread(1)[origin]
-        if horizon > longest:
-            return float(self._rolling_change_spread(longest)[origin]) * math.sqrt(horizon / longest)
-        lower = int(math.floor(horizon))
-        upper = min(lower + 1, longest)
-        low = float(self._rolling_change_spread(lower)[origin])
-        if upper == lower or horizon == lower:
-            return low
-        high = float(self._rolling_change_spread(upper)[origin])
-        return low + (horizon - lower) * (high - low)
+        enough changes it grows as ``sqrt(h)``); NaN where the history has too few changes."""
+        out = np.full(origins.size, np.nan)
+        longest = np.minimum(origins + 1 - LEVEL_UNIT_MIN_CHANGES, LEVEL_UNIT_MAX_HORIZON)
+        usable = longest >= 1
+        short = usable & (horizons <= 1.0)
+        far = usable & ~short & (horizons > longest)
+        middle = usable & ~short & ~far
+        if short.any():
+            out[short] = horizons[short] * self._spreads_of(
+                np.ones(int(short.sum()), np.int64), origins[short]
+            )
+        if far.any():
+            k = longest[far]
+            out[far] = self._spreads_of(k, origins[far]) * np.sqrt(horizons[far] / k)
+        if middle.any():
+            x, o = horizons[middle], origins[middle]
+            lower = np.floor(x).astype(np.int64)
+            upper = np.minimum(lower + 1, longest[middle])
+            low = self._spreads_of(lower, o)
+            high = self._spreads_of(upper, o)
+            fraction = x - lower
+            out[middle] = np.where((upper == lower) | (fraction == 0), low, low + fraction * (high - low))
+        return out
 
-    def _rolling_change_spread(self, h: int) -> _FloatArray:
-        """Per origin: the spread of the last :data:`LEVEL_UNIT_WINDOW` ``h``-week changes."""
-        cached = self._rolling_change_spreads.get(h)
-        if cached is None:
-            changes = np.full(self.grid.size, np.nan)
-            changes[h:] = self.grid[h:] - self.grid[:-h]
-            cached, _ = _rolling_spread(changes, LEVEL_UNIT_WINDOW)
-            self._rolling_change_spreads[h] = cached
-        return cached
+    def _spreads_of(self, weeks: _IntArray, origins: _IntArray) -> _FloatArray:
+        """Per pair: the spread of the last :data:`LEVEL_UNIT_WINDOW` ``weeks``-week changes up to
+        the origin (the same windows as :func:`_rolling_spread` of those changes, built only for
+        the pairs asked for)."""
+        ends = origins[:, None] - (LEVEL_UNIT_WINDOW - 1) + np.arange(LEVEL_UNIT_WINDOW)[None, :]
+        span = weeks[:, None]
+        known = ends >= span
+        changes = self.grid[np.where(known, ends, 0)] - self.grid[np.where(known, ends - span, 0)]
+        return _window_spread(np.where(known, changes, np.nan))[0]
 
     def calibrate(self, origin: int, horizon: float) -> _Calibration:
         """The blend weight and spread factors from the series' errors before ``origin``."""
@@ -756,13 +791,12 @@ class _Model:
         own = self._own_spreads(origin, h)
         if own is None:
             return _Calibration(0.0, 1.0, 0)
-        blend, n_origins, inner, outer, keep, anchor_weeks, anchor_weight = own
         ref = _reference(np.asarray([float(h)]), self.level_like)[0]
         r10, r25, r75, r90 = (float(ref[_Q[p]]) for p in (0.1, 0.25, 0.75, 0.9))
         ref_inner, ref_outer = r75 - r25, (r90 - r75) + (r25 - r10)
-        evidence = n_origins / h
-        ratio = max(inner, 1e-9) / max(ref_inner, 1e-9)
-        tail_ratio = max(outer, 1e-9) / max(ref_outer, 1e-9)
+        evidence = own.origins / h
+        ratio = max(own.inner, 1e-9) / max(ref_inner, 1e-9)
+        tail_ratio = max(own.outer, 1e-9) / max(ref_outer, 1e-9)
         factor = _shrink(ratio, evidence, OWN_NARROWING_STRENGTH)
         # The tails (quartile to decile, both sides) are calibrated on their own: one series' errors
         # are about normal (deciles 1.9 interquartile ranges apart), the reference pools many
@@ -770,14 +804,20 @@ class _Model:
         # interval of a regular series too wide.
         tail = _shrink(tail_ratio, evidence, OWN_TAIL_NARROWING_STRENGTH)
         return _Calibration(
-            blend, factor, n_origins, tail, ratio, evidence, h, keep, anchor_weeks, anchor_weight
+            own.blend,
+            factor,
+            own.origins,
+            tail,
+            ratio,
+            evidence,
+            h,
+            own.keep,
+            own.anchor_weeks,
+            own.anchor_weight,
         )
 
-    def _own_spreads(
-        self, origin: int, h: int
-    ) -> tuple[float, int, float, float, float, int, float] | None:
-        """Blend weight, origins, and the inner (quartile) and outer (quartile-to-decile, both sides)
-        widths of the own standardised errors at horizon ``h`` before ``origin``; None if too few."""
+    def _own_spreads(self, origin: int, h: int) -> _OwnErrors | None:
+        """What the series' own errors at horizon ``h`` before ``origin`` say; None if too few."""
         if origin + 1 - OWN_FIRST_ORIGIN - OWN_MIN_ORIGINS < h:
             return None
         past = np.arange(OWN_FIRST_ORIGIN, origin - h + 1)[-OWN_WINDOW:]
@@ -798,20 +838,7 @@ class _Model:
         keep, anchor_weeks, anchor_weight = 1.0, 1, 0.0
         shift = np.zeros(past.size)
         if self.level_like and LEVEL_KEEP_STEPS:
-            # A level that reverts to its trend keeps only part of its recent pace, and may start
-            # from the mean of its last weeks: the combination that forecast it best at its own past
-            # origins, moved from (last value, whole pace) in proportion to the evidence.
-            shares = np.asarray(LEVEL_KEEP_STEPS)
-            best_error, share = math.inf, 1.0
-            for weeks in LEVEL_ANCHOR_WEEKS:
-                moved = self.anchor_shift(past, weeks) / h
-                errors = np.abs(actual - moved - shares[:, None] * centre).mean(axis=1)
-                i = int(np.argmin(errors))
-                if errors[i] < best_error:
-                    best_error, share, anchor_weeks = float(errors[i]), float(shares[i]), weeks
-            weight = evidence / (evidence + BLEND_PRIOR_STRENGTH)
-            keep = 1.0 - (1.0 - share) * weight
-            anchor_weight = weight if anchor_weeks > 1 else 0.0
+            keep, anchor_weeks, anchor_weight = self._level_centre(past, h, actual, centre, evidence)
             shift = anchor_weight * self.anchor_shift(past, anchor_weeks) / h
             centre = keep * centre
         if self.changes_unit:
@@ -822,7 +849,37 @@ class _Model:
         if z.size < OWN_MIN_ORIGINS:
             return None
         q10, q25, q75, q90 = (float(v) for v in np.quantile(z, [0.1, 0.25, 0.75, 0.9]))
-        return blend, int(past.size), q75 - q25, (q90 - q75) + (q25 - q10), keep, anchor_weeks, anchor_weight
+        return _OwnErrors(
+            blend=blend,
+            origins=int(past.size),
+            inner=q75 - q25,
+            outer=(q90 - q75) + (q25 - q10),
+            keep=keep,
+            anchor_weeks=anchor_weeks,
+            anchor_weight=anchor_weight,
+        )
+
+    def _level_centre(
+        self, past: _IntArray, h: int, actual: _FloatArray, centre: _FloatArray, evidence: float
+    ) -> tuple[float, int, float]:
+        """Kept share of the pace, anchor weeks and anchor weight of a level-like series.
+
+        A level that reverts to its trend keeps only part of its recent pace, and may start from the
+        mean of its last weeks (one week's views is a noisy reading of the level): the combination
+        that forecast it best at its own past origins, moved from (last value, whole pace) in
+        proportion to the evidence.
+        """
+        shares = np.asarray(LEVEL_KEEP_STEPS)
+        best_error, share, anchor_weeks = math.inf, 1.0, 1
+        for weeks in LEVEL_ANCHOR_WEEKS:
+            moved = self.anchor_shift(past, weeks) / h
+            errors = np.abs(actual - moved - shares[:, None] * centre).mean(axis=1)
+            i = int(np.argmin(errors))
+            if errors[i] < best_error:
+                best_error, share, anchor_weeks = float(errors[i]), float(shares[i]), weeks
+        weight = evidence / (evidence + BLEND_PRIOR_STRENGTH)
+        keep = 1.0 - (1.0 - share) * weight
+        return keep, anchor_weeks, weight if anchor_weeks > 1 else 0.0
 
     def centre_and_unit(
         self, origin: int, horizons: _FloatArray, calibration: _Calibration
@@ -832,7 +889,9 @@ class _Model:
         pace = calibration.blend * self.ets_pace(origins, horizons)
         pace += (1 - calibration.blend) * self.pace[origin]
         pace = calibration.keep * pace
-        start = self.grid[origin] + calibration.anchor_weight * self.anchor_shift(origins, calibration.anchor_weeks)
+        start = self.grid[origin] + calibration.anchor_weight * self.anchor_shift(
+            origins, calibration.anchor_weeks
+        )
         return start + horizons * pace, self.unit(pace, origins, horizons)
 
     def quantiles(self, origin: int, horizons: _FloatArray, calibration: _Calibration) -> _FloatArray:
@@ -952,11 +1011,16 @@ def _rolling_spread(changes: _FloatArray, window: int) -> tuple[_FloatArray, _Fl
     NaN changes (the first, which has no week before it) are left out; 0 where none is left.
     """
     padded = np.concatenate([np.full(window - 1, np.nan), changes])
-    windows = sliding_window_view(padded, window)
+    return _window_spread(sliding_window_view(padded, window))
+
+
+def _window_spread(windows: _FloatArray) -> tuple[_FloatArray, _FloatArray]:
+    """Per row of ``windows``: mean absolute deviation from the median of its non-NaN values, and
+    that median (0 for a row of NaNs)."""
     valid = np.sum(~np.isnan(windows), axis=1)
     # Sorting puts the NaNs last, so the median is read off the valid part of each row.
     ordered = np.sort(windows, axis=1)
-    rows = np.arange(changes.size)
+    rows = np.arange(windows.shape[0])
     lo = ordered[rows, np.maximum(valid - 1, 0) // 2]
     hi = ordered[rows, np.maximum(valid, 1) // 2 - (valid == 0)]
     median = (lo + hi) / 2
