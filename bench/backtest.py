@@ -4,6 +4,7 @@
     python bench/backtest.py --holdout-only  # only the hold-out sets (about 10 minutes)
     python bench/backtest.py --json          # also write bench/out/backtest.json
     python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
+    python bench/backtest.py --sets real-tuning,real-holdout --origin-step 1   # every origin, as issue 3 words it
     python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES
 
 Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, decided before tuning):
@@ -435,6 +436,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--max-origins", type=int, default=None, help="at most this many origins per series")
     parser.add_argument(
+        "--origin-step",
+        type=int,
+        default=None,
+        help="days between origins in every set (default 28, 7 for the wiki sets; 1: every observation day)",
+    )
+    parser.add_argument(
         "--fit-reference",
         action="store_true",
         help="print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES and exit",
@@ -456,7 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     for name, series in sets.items():
         t0 = time.perf_counter()
-        result = run_set(series, climatology, args.workers, args.max_origins, origin_step(name))
+        step = args.origin_step or origin_step(name)
+        result = run_set(series, climatology, args.workers, args.max_origins, step)
         result["scores"] = scores(result.pop("scored"))
         result["seconds"] = round(time.perf_counter() - t0, 1)
         results[name] = result

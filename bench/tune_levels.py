@@ -42,7 +42,6 @@ from smartsmm.core.backtest import (
     make_cases,
     reference_table,
     run_series,
-    standardised_error,
     summarise,
 )
 from smartsmm.core.forecast import REFERENCE_HORIZONS, REFERENCE_LEVELS
@@ -69,20 +68,7 @@ def _errors(args: tuple[Series, dict[str, Any], Table | None]) -> list[tuple[int
     """Standardised errors of the level-like cases of one series (own factors on when a table is given)."""
     series, overrides, table = args
     _apply(overrides)
-    if table is not None:
-        forecast.LEVEL_REFERENCE_QUANTILES = table
-    out = []
-    for case in make_cases(series, horizons=REFERENCE_HORIZONS).cases:
-        z = standardised_error(
-            case,
-            series.dates[: case.history_len],
-            series.values[: case.history_len],
-            own_factor=table is not None,
-            level=True,
-        )
-        if z is not None:
-            out.append((case.horizon_weeks, z))
-    return out
+    return bench._errors((series, None, table, True))
 
 
 def fit_level_table(pool: Any, series: list[Series], overrides: dict[str, Any]) -> Table:

@@ -801,6 +801,16 @@ def test_a_noisy_level_starts_from_the_mean_of_its_recent_weeks() -> None:
     assert calibration.anchor_weeks > 1 and calibration.anchor_weight > 0.5
     assert result.p50 is not None and abs(result.p50 - 5000.0) < 300.0
     assert result.probability is not None and 0.3 < result.probability < 0.75
+    level = next(d for d in result.drivers if d.code == "level")
+    assert level.params["weeks"] > 1 and abs(float(level.params["start"]) - 5000.0) < 300.0
+    assert 0.0 <= float(level.params["keep"]) <= 1.0
+
+
+def test_a_stock_has_no_level_driver() -> None:
+    result = forecast_goal(*_random_walk_with_drift(weeks=200), 40_000.0, _day(7 * 200 + 91))
+
+    assert result.status == "ok"
+    assert all(d.code != "level" for d in result.drivers)
 
 
 def test_the_quality_of_a_young_level_leaves_out_origins_too_early_for_its_unit() -> None:

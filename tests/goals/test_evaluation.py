@@ -166,6 +166,7 @@ def test_it_mirrors_the_drivers_values_and_changes_but_not_their_sizes_for_a_low
             {"code": "short_history", "params": {"weeks": 20.0, "recommended": 52.0}},
             {"code": "pace_change", "params": {"recent": -0.01, "earlier": 0.02}},
             {"code": "step_change", "params": {"date": "2026-03-28", "size": -1.5, "share": -0.3}},
+            {"code": "level", "params": {"weeks": 13.0, "start": -2.5, "keep": 0.25}},
         ],
         "quality": {"horizon_weeks": 13, "cases": 10, "brier": 0.1, "coverage": 0.8, "brier_pace": 0.2},
     }
@@ -177,6 +178,7 @@ def test_it_mirrors_the_drivers_values_and_changes_but_not_their_sizes_for_a_low
         "short_history": {"weeks": 20.0, "recommended": 52.0},
         "pace_change": {"recent": 0.01, "earlier": -0.02},
         "step_change": {"date": "2026-03-28", "size": 1.5, "share": 0.3},
+        "level": {"weeks": 13.0, "start": 2.5, "keep": 0.25},
     }
     assert unsigned["quality"] == signed["quality"]
     assert (unsigned["p10"], unsigned["p90"]) == (1.0, 3.0)

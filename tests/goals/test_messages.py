@@ -150,6 +150,21 @@ def test_it_dates_and_sizes_a_step_change():
     assert "jumped by 40.0:" in from_zero
 
 
+def test_it_says_a_level_is_forecast_from_its_recent_average():
+    er = get_metric("err")
+    anchored = driver_text(_driver("level", weeks=13.0, start=4.26, keep=0.25), er)
+    assert anchored == (
+        "This KPI moves up and down around a level rather than adding up, so it is forecast as a level: it "
+        "starts from 4.26 %, drawn towards its average of the last 13 weeks rather than the last value, keeps "
+        "25 % of the recent pace, and its range is as wide as the level's own past swings over as long a time."
+    )
+    from_last = driver_text(_driver("level", weeks=1.0, start=4.4, keep=1.0), er)
+    assert from_last.endswith(
+        "forecast as a level: it keeps 100 % of the recent pace, and its range is as wide as the level's own "
+        "past swings over as long a time."
+    )
+
+
 def test_it_ignores_a_driver_it_does_not_know():
     assert driver_text(_driver("moon_phase", phase=0.5), FOLLOWERS) == ""
 
@@ -252,6 +267,9 @@ def test_it_speaks_russian_with_russian_numbers_and_plurals(russian):
     )
     churn = driver_text(_driver("pace_gap", required=-0.02, recent=-0.04), CHURN)
     assert "−0,020 п.п. в день" in churn and "Недавнего темпа хватает: цели нужно 50 % от него." in churn
+    level = driver_text(_driver("level", weeks=4.0, start=12500.0, keep=0.5), FOLLOWERS)
+    assert level.startswith("Этот KPI колеблется вокруг уровня, а не накапливается")
+    assert "с 12\xa0500 — ближе к среднему за последние 4 недели" in level and "сохраняет 50 %" in level
     drop = driver_text(_driver("step_change", date="2026-03-28", size=-806.0, share=-0.06), FOLLOWERS)
     assert drop.startswith("28.03.2026 значение резко упало на 806 (6,0 % от прежнего уровня)")
     assert driver_text(_driver("short_history", weeks=21.0), FOLLOWERS, forecast_ok=False) == (

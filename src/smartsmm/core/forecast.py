@@ -300,6 +300,10 @@ class Driver:
       weeks before) by a factor of 2 or more, or has the other sign.
     * ``step_change`` — a jump (campaign, giveaway) or drop (bot purge) of ``size`` (``share`` of
       the level before it) within the last year, observed on ``date``.
+    * ``level`` — the series moves around a level (views per week, ER over 28 days) and is forecast
+      as one: it starts from ``start``, drawn towards the mean of its last ``weeks`` weekly values
+      (``weeks`` = 1: the last value), keeps the share ``keep`` of the recent pace, and its range
+      is the spread of its own past changes over the horizon.
     """
 
     code: str
@@ -1148,6 +1152,15 @@ def _drivers(
         if pace != 0:
             params["relative"] = weekly_sd / abs(pace)
         drivers.append(Driver("volatility", params))
+        if model.changes_unit:
+            shift = model.anchor_shift(np.asarray([model.last]), calibration.anchor_weeks)[0]
+            start = float(model.grid[model.last] + calibration.anchor_weight * shift)
+            drivers.append(
+                Driver(
+                    "level",
+                    {"weeks": float(calibration.anchor_weeks), "start": start, "keep": calibration.keep},
+                )
+            )
     if grid.size < SHORT_HISTORY_WEEKS or (
         calibration is not None and calibration.own_origins < OWN_MIN_ORIGINS
     ):

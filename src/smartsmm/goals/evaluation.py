@@ -26,7 +26,9 @@ from smartsmm.goals.models import Goal, ScopeKind
 from smartsmm.measurements.queries import ScopeData, scope_data
 
 # 3: the drivers of a lower-is-better KPI read in its own direction (they were mirrored before).
-EVALUATION_FORMAT = 3
+# 4: levels (views per week, ER) forecast in their own unit from an anchored centre, with a `level`
+#    driver (round 4 of docs/decisions/0003): cached level forecasts were too wide.
+EVALUATION_FORMAT = 4
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
@@ -89,8 +91,11 @@ def _unsign_forecast(metric: Metric, forecast: dict[str, Any]) -> dict[str, Any]
 # Driver params that are values or changes of the mirrored series (see core.forecast.Driver). The
 # others are sizes or ratios that the mirror leaves alone: a swing's size (`weekly_sd`), required /
 # recent pace (`ratio`: both change sign), swing per pace (`relative`), the spread `factor`, weeks
-# and dates. A step's `share` is its size over the absolute level, so it changes sign with `size`.
-_MIRRORED_DRIVER_PARAMS = frozenset({"current", "target", "required", "recent", "earlier", "size", "share"})
+# and dates, a level's kept share of the pace (`keep`). A step's `share` is its size over the absolute
+# level, so it changes sign with `size`; a level's `start` is a value.
+_MIRRORED_DRIVER_PARAMS = frozenset(
+    {"current", "target", "required", "recent", "earlier", "size", "share", "start"}
+)
 
 
 def _unsign_driver_params(params: dict[str, Any]) -> dict[str, Any]:

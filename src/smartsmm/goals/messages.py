@@ -369,6 +369,8 @@ def driver_text(driver: Mapping[str, Any], metric: Metric | None, *, forecast_ok
                 "%(earlier)s in the 18 weeks before; the forecast follows the recent pace."
             )
         return template % {"recent": _rate(recent, metric), "earlier": _rate(earlier, metric)}
+    if code == "level" and {"weeks", "keep"} <= p.keys():
+        return _level_text(p, metric)
     if code == "step_change" and {"date", "size"} <= p.keys():
         size = float(p["size"])
         amount = _amount(size, metric)
@@ -390,6 +392,28 @@ def driver_text(driver: Mapping[str, Any], metric: Metric | None, *, forecast_ok
             )
         return template % {"date": _day(p["date"]), "size": amount}
     return ""
+
+
+def _level_text(p: Mapping[str, Any], metric: Metric | None) -> str:
+    weeks = round(float(p["weeks"]))
+    share = _share(min(max(float(p["keep"]), 0.0), 1.0), 0)
+    if weeks > 1 and "start" in p:
+        return ngettext(
+            "This KPI moves up and down around a level rather than adding up, so it is forecast as a "
+            "level: it starts from %(start)s, drawn towards its average of the last %(weeks)s week "
+            "rather than the last value, keeps %(share)s of the recent pace, and its range is as wide as "
+            "the level's own past swings over as long a time.",
+            "This KPI moves up and down around a level rather than adding up, so it is forecast as a "
+            "level: it starts from %(start)s, drawn towards its average of the last %(weeks)s weeks "
+            "rather than the last value, keeps %(share)s of the recent pace, and its range is as wide as "
+            "the level's own past swings over as long a time.",
+            weeks,
+        ) % {"start": _kpi_value(float(p["start"]), metric), "weeks": weeks, "share": share}
+    return _(
+        "This KPI moves up and down around a level rather than adding up, so it is forecast as a level: "
+        "it keeps %(share)s of the recent pace, and its range is as wide as the level's own past swings "
+        "over as long a time."
+    ) % {"share": share}
 
 
 def _pace_gap_text(required: float, recent: float, metric: Metric | None) -> str:
