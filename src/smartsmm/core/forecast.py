@@ -207,6 +207,7 @@ LEVEL_UNIT = "changes"
 LEVEL_ANCHOR_WEEKS: tuple[int, ...] = (1, 4, 13, 26, 52)
 #: Weight of the pace term in a level's ``changes`` unit: ``hypot(spread of changes, w·h·pace)``.
 LEVEL_UNIT_PACE_WEIGHT = 0.25
+#: Weeks of changes the level unit is measured over (three years: round 4 found 104 noisier).
 LEVEL_UNIT_WINDOW = 156
 #: The spread of ``h``-week changes needs at least this many of them; at longer horizons it is
 #: carried on from the longest horizon that has them, growing as ``sqrt(h)``.
