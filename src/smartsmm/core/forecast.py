@@ -205,6 +205,10 @@ LEVEL_UNIT = "changes"
 #: last one (a week's views or one 28-day window is a noisy reading of the level): the k of these
 #: that, together with the kept share of the pace, forecast it best at its own past origins.
 LEVEL_ANCHOR_WEEKS: tuple[int, ...] = (1, 4, 13, 26, 52)
+#: Where a level's centre starts without evidence of its own: the mean of this many last weeks (1:
+#: the last value) and this share of the recent pace; its own past errors move it from there.
+LEVEL_DEFAULT_ANCHOR_WEEKS = 1
+LEVEL_DEFAULT_KEEP = 1.0
 #: Weight of the pace term in a level's ``changes`` unit: ``hypot(spread of changes, w·h·pace)``.
 LEVEL_UNIT_PACE_WEIGHT = 0.25
 #: Weeks of changes the level unit is measured over (three years: round 4 found 104 noisier).
@@ -844,7 +848,7 @@ class _Model:
         shift = np.zeros(past.size)
         if self.level_like and LEVEL_KEEP_STEPS:
             keep, anchor_weeks, anchor_weight = self._level_centre(past, h, actual, centre, evidence)
-            shift = anchor_weight * self.anchor_shift(past, anchor_weeks) / h
+            shift = self._start_shift(past, anchor_weeks, anchor_weight) / h
             centre = keep * centre
         if self.changes_unit:
             z = (actual - centre - shift) * h / self.unit(centre, past, hs)
@@ -863,6 +867,14 @@ class _Model:
             anchor_weeks=anchor_weeks,
             anchor_weight=anchor_weight,
         )
+
+    def _start_shift(self, origins: _IntArray, weeks: int, weight: float) -> _FloatArray:
+        """Where a level's centre starts, relative to the value at each origin: ``weight`` of the
+        way from the default anchor (:data:`LEVEL_DEFAULT_ANCHOR_WEEKS`) to the chosen one."""
+        shift = weight * self.anchor_shift(origins, weeks)
+        if LEVEL_DEFAULT_ANCHOR_WEEKS > 1:
+            shift = shift + (1.0 - weight) * self.anchor_shift(origins, LEVEL_DEFAULT_ANCHOR_WEEKS)
+        return shift
 
     def _level_centre(
         self, past: _IntArray, h: int, actual: _FloatArray, centre: _FloatArray, evidence: float
@@ -883,8 +895,8 @@ class _Model:
             if errors[i] < best_error:
                 best_error, share, anchor_weeks = float(errors[i]), float(shares[i]), weeks
         weight = evidence / (evidence + BLEND_PRIOR_STRENGTH)
-        keep = 1.0 - (1.0 - share) * weight
-        return keep, anchor_weeks, weight if anchor_weeks > 1 else 0.0
+        keep = LEVEL_DEFAULT_KEEP + (share - LEVEL_DEFAULT_KEEP) * weight
+        return keep, anchor_weeks, weight if anchor_weeks > 1 or LEVEL_DEFAULT_ANCHOR_WEEKS > 1 else 0.0
 
     def centre_and_unit(
         self, origin: int, horizons: _FloatArray, calibration: _Calibration
@@ -894,8 +906,8 @@ class _Model:
         pace = calibration.blend * self.ets_pace(origins, horizons)
         pace += (1 - calibration.blend) * self.pace[origin]
         pace = calibration.keep * pace
-        start = self.grid[origin] + calibration.anchor_weight * self.anchor_shift(
-            origins, calibration.anchor_weeks
+        start = self.grid[origin] + self._start_shift(
+            origins, calibration.anchor_weeks, calibration.anchor_weight
         )
         return start + horizons * pace, self.unit(pace, origins, horizons)
 
@@ -1154,8 +1166,9 @@ def _drivers(
             params["relative"] = weekly_sd / abs(pace)
         drivers.append(Driver("volatility", params))
         if model.changes_unit:
-            shift = model.anchor_shift(np.asarray([model.last]), calibration.anchor_weeks)[0]
-            start = float(model.grid[model.last] + calibration.anchor_weight * shift)
+            last = np.asarray([model.last])
+            shift = model._start_shift(last, calibration.anchor_weeks, calibration.anchor_weight)[0]
+            start = float(model.grid[model.last] + shift)
             drivers.append(
                 Driver(
                     "level",
