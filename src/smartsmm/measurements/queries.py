@@ -15,6 +15,7 @@ from smartsmm.core.metrics import DAILY_METRICS, STOCK_METRICS, merge_account_se
 from smartsmm.core.objectives import Platform
 from smartsmm.core.types import PostRecord
 from smartsmm.measurements.models import DailyMetric, Post
+from smartsmm.measurements.writes import POST_FIELDS
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,8 @@ def _local_bounds(
     return lower, upper
 
 
-_POST_FIELDS = (
-    "published_at",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "views",
-    "reach",
-    "external_id",
-    "post_type",
-    "url",
-    "text",
-)
+# Every stored field of a post, by the names the model and PostRecord share.
+_POST_FIELDS = ("external_id", *POST_FIELDS)
 
 
 def _post_query(account_ids: Sequence[int], tz: ZoneInfo, start: date | None, end: date | None) -> Any:
@@ -82,19 +72,9 @@ def _post_query(account_ids: Sequence[int], tz: ZoneInfo, start: date | None, en
 
 
 def _post_record(row: Sequence[Any], tz: ZoneInfo) -> PostRecord:
-    return PostRecord(
-        published_at=row[0].astimezone(tz),
-        likes=row[1],
-        comments=row[2],
-        shares=row[3],
-        saves=row[4],
-        views=row[5],
-        reach=row[6],
-        external_id=row[7],
-        post_type=row[8],
-        url=row[9],
-        text=row[10],
-    )
+    fields = dict(zip(_POST_FIELDS, row, strict=True))
+    fields["published_at"] = fields["published_at"].astimezone(tz)
+    return PostRecord(**fields)
 
 
 def load_posts(
