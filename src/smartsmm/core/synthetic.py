@@ -57,6 +57,9 @@ LEVEL_TUNING_SEEDS = tuple(range(0, 12))
 LEVEL_HOLDOUT_SEEDS = tuple(range(4000, 4012))
 #: A second fresh level hold-out, declared before round 4's tuning and run once on its frozen method.
 LEVEL_HOLDOUT2_SEEDS = tuple(range(5000, 5012))
+#: A third, declared before round 5's tuning and run once after its freeze (with the round-4 method
+#: beside it, for a paired comparison).
+LEVEL_HOLDOUT3_SEEDS = tuple(range(6000, 6012))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
