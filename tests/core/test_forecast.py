@@ -840,3 +840,80 @@ def test_a_follower_history_is_forecast_as_before_the_level_round(monkeypatch: p
 
     assert with_levels.probability == without.probability
     assert (with_levels.p10, with_levels.p90) == (without.p10, without.p90)
+
+
+# 11. A level's default start depends on the horizon (round 5 of docs/decisions/0003) -------------
+
+
+def test_it_starts_a_level_from_the_mean_of_more_weeks_the_further_ahead_it_looks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_WEEKS", 1)
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_SHARE", 0.5)
+
+    weeks = [forecast_module._default_anchor_weeks(h) for h in (1.0, 4.0, 13.0, 26.0, 200.0)]
+
+    assert weeks == [1, 2, 6, 13, max(forecast_module.LEVEL_ANCHOR_WEEKS)]
+
+
+def test_without_a_share_the_default_start_is_the_same_at_every_horizon(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_SHARE", 0.0)
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_WEEKS", 4)
+
+    assert {forecast_module._default_anchor_weeks(h) for h in (0.0, 4.0, 26.0, 52.0)} == {4}
+
+
+def _spiking_level() -> tuple[list[date], list[float]]:
+    rng = np.random.default_rng(12)
+    level = 5000.0 + rng.normal(0.0, 100.0, 200)
+    level[-2:] = 6500.0  # two unusually good weeks at the end
+    return _weekly(level)
+
+
+def test_a_level_without_own_evidence_starts_from_its_horizons_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_SHARE", 0.5)
+    model = _model_of(*_spiking_level())
+    origins = np.full(1, model.last)
+    starts = {}
+    for h in (4.0, 26.0):
+        no_evidence = forecast_module._Calibration(0.0, 1.0, 0, horizon=int(h), keep=0.0)
+        centre, _ = model.centre_and_unit(model.last, np.asarray([h]), no_evidence)
+        starts[h] = float(centre[0])
+
+    assert model.changes_unit
+    # 4 weeks ahead: the mean of the last 2 weeks (both 6500); 26 weeks: of the last 13.
+    assert starts[4.0] == pytest.approx(6500.0)
+    assert starts[26.0] == pytest.approx(float(model.grid[model.last] + model.anchor_shift(origins, 13)[0]))
+    assert starts[26.0] < 5400.0
+
+
+def test_the_level_driver_names_the_default_start_while_the_own_evidence_is_thin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_SHARE", 0.5)
+    monkeypatch.setattr(forecast_module, "BLEND_PRIOR_STRENGTH", 1e6)  # own evidence weighs nothing
+    dates, values = _spiking_level()
+
+    result = forecast_goal(dates, values, 6000.0, dates[-1] + timedelta(weeks=26))
+
+    level = next(d for d in result.drivers if d.code == "level")
+    assert level.params["weeks"] == 13.0
+    assert float(level.params["start"]) < 5400.0
+
+
+def test_a_stock_starts_from_its_last_value_whatever_a_levels_default_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dates, values = _random_walk_with_drift(weeks=200)
+    before = forecast_goal(dates, values, 40_000.0, dates[-1] + timedelta(weeks=26))
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_SHARE", 1.0)
+    monkeypatch.setattr(forecast_module, "LEVEL_DEFAULT_ANCHOR_WEEKS", 13)
+
+    after = forecast_goal(dates, values, 40_000.0, dates[-1] + timedelta(weeks=26))
+
+    assert after.p10 == before.p10 and after.p50 == before.p50 and after.p90 == before.p90
+    assert after.probability == before.probability

@@ -878,7 +878,7 @@ class _Model:
         way from the default anchor (:func:`_default_anchor_weeks` of ``horizon``) to the chosen one."""
         shift = weight * self.anchor_shift(origins, weeks)
         default = _default_anchor_weeks(horizon)
-        if default > 1:
+        if default > 1 and self.level_like:  # a stock's centre starts from its last value
             shift = shift + (1.0 - weight) * self.anchor_shift(origins, default)
         return shift
 
@@ -1184,12 +1184,13 @@ def _drivers(
                 last, calibration.anchor_weeks, calibration.anchor_weight, calibration.horizon
             )[0]
             start = float(model.grid[model.last] + shift)
-            drivers.append(
-                Driver(
-                    "level",
-                    {"weeks": float(calibration.anchor_weeks), "start": start, "keep": calibration.keep},
-                )
-            )
+            # Name the anchor that weighs most in the start: the series' own choice, or the
+            # horizon's default when the own evidence is still thin.
+            weeks = calibration.anchor_weeks
+            default = _default_anchor_weeks(calibration.horizon)
+            if default > 1 and calibration.anchor_weight < 0.5:
+                weeks = default
+            drivers.append(Driver("level", {"weeks": float(weeks), "start": start, "keep": calibration.keep}))
     if grid.size < SHORT_HISTORY_WEEKS or (
         calibration is not None and calibration.own_origins < OWN_MIN_ORIGINS
     ):
