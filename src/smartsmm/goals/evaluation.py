@@ -28,7 +28,8 @@ from smartsmm.measurements.queries import ScopeData, scope_data
 # 3: the drivers of a lower-is-better KPI read in its own direction (they were mirrored before).
 # 4: levels (views per week, ER) forecast in their own unit from an anchored centre, with a `level`
 #    driver (round 4 of docs/decisions/0003): cached level forecasts were too wide.
-EVALUATION_FORMAT = 4
+# 5: a level's default start depends on the horizon (round 5): cached level forecasts are recomputed.
+EVALUATION_FORMAT = 5
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
