@@ -215,6 +215,11 @@ LEVEL_DEFAULT_KEEP = 0.5
 #: weeks ahead the mean of the last 13, 4 weeks ahead of the last 2 (round 5; 0, round 4's
 #: method: the default start does not depend on the horizon).
 LEVEL_DEFAULT_ANCHOR_SHARE = 0.5
+#: ``"mean"``: the default start above; ``"ets"``: the level of the series' ETS fit at the origin.
+LEVEL_DEFAULT_START = "mean"
+#: The anchor "weeks" that stands for the ETS fit's level instead of a mean of last weeks (may be
+#: one of :data:`LEVEL_ANCHOR_WEEKS`).
+ETS_LEVEL_ANCHOR = 0
 #: Weight of the pace term in a level's ``changes`` unit: ``hypot(spread of changes, w·h·pace)``.
 LEVEL_UNIT_PACE_WEIGHT = 0.25
 #: Weeks of changes the level unit is measured over (three years: round 4 found 104 noisier).
@@ -748,7 +753,10 @@ class _Model:
         return np.maximum(out, floor)
 
     def anchor_shift(self, origins: _IntArray, weeks: int) -> _FloatArray:
-        """Mean of the ``weeks`` weekly values up to each origin, minus the value at the origin."""
+        """Mean of the ``weeks`` weekly values up to each origin, minus the value at the origin
+        (``weeks`` = :data:`ETS_LEVEL_ANCHOR`: the level of the ETS fit chosen at each origin)."""
+        if weeks == ETS_LEVEL_ANCHOR:
+            return self.level[origins, self.best[origins]] - self.grid[origins]
         if weeks <= 1:
             return np.zeros(origins.size)
         if self._cumulative is None:
@@ -880,7 +888,7 @@ class _Model:
         way from the default anchor (:func:`_default_anchor_weeks` of ``horizon``) to the chosen one."""
         shift = weight * self.anchor_shift(origins, weeks)
         default = _default_anchor_weeks(horizon)
-        if default > 1 and self.level_like:  # a stock's centre starts from its last value
+        if default != 1 and self.level_like:  # a stock's centre starts from its last value
             shift = shift + (1.0 - weight) * self.anchor_shift(origins, default)
         return shift
 
@@ -904,7 +912,7 @@ class _Model:
                 best_error, share, anchor_weeks = float(errors[i]), float(shares[i]), weeks
         weight = evidence / (evidence + BLEND_PRIOR_STRENGTH)
         keep = LEVEL_DEFAULT_KEEP + (share - LEVEL_DEFAULT_KEEP) * weight
-        return keep, anchor_weeks, weight if anchor_weeks > 1 or _default_anchor_weeks(h) > 1 else 0.0
+        return keep, anchor_weeks, weight if anchor_weeks != 1 or _default_anchor_weeks(h) != 1 else 0.0
 
     def centre_and_unit(
         self, origin: int, horizons: _FloatArray, calibration: _Calibration
@@ -1057,6 +1065,8 @@ def _window_spread(windows: _FloatArray) -> tuple[_FloatArray, _FloatArray]:
 def _default_anchor_weeks(horizon: float) -> int:
     """How many last weekly values a level's centre starts from, ``horizon`` weeks ahead, without
     evidence of its own (:data:`LEVEL_DEFAULT_ANCHOR_WEEKS`, :data:`LEVEL_DEFAULT_ANCHOR_SHARE`)."""
+    if LEVEL_DEFAULT_START == "ets":
+        return ETS_LEVEL_ANCHOR
     by_horizon = round(LEVEL_DEFAULT_ANCHOR_SHARE * horizon)
     return int(min(max(LEVEL_DEFAULT_ANCHOR_WEEKS, by_horizon, 1), max(LEVEL_ANCHOR_WEEKS)))
 
@@ -1190,7 +1200,7 @@ def _drivers(
             # horizon's default when the own evidence is still thin.
             weeks = calibration.anchor_weeks
             default = _default_anchor_weeks(calibration.horizon)
-            if default > 1 and calibration.anchor_weight < 0.5:
+            if default != 1 and calibration.anchor_weight < 0.5:
                 weeks = default
             drivers.append(Driver("level", {"weeks": float(weeks), "start": start, "keep": calibration.keep}))
     if grid.size < SHORT_HISTORY_WEEKS or (
