@@ -4,6 +4,7 @@
     python bench/backtest.py --holdout-only  # only the hold-out sets (about 10 minutes)
     python bench/backtest.py --json          # also write bench/out/backtest.json
     python bench/backtest.py FILES...        # your own `date,value` CSVs (stocks), as one data set
+    python bench/backtest.py --weekly-flows FILES...  # CSVs of a flow per week (views per week): each as a level and its running total
     python bench/backtest.py --sets real-tuning,real-holdout --origin-step 1   # every origin, as issue 3 words it
     python bench/backtest.py --sets level-holdout3 --set LEVEL_DEFAULT_ANCHOR_SHARE=0.0   # an earlier method's setting
     python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES
@@ -64,9 +65,12 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from smartsmm.core import forecast
 from smartsmm.core.backtest import (
     HORIZONS,
+    KIND_LEVEL,
     ORIGIN_STEP_DAYS,
     Case,
     Climatology,
@@ -139,6 +143,16 @@ def stock(path: Path, name: str | None = None) -> Series:
     return Series(name or path.stem, tuple(dates[i] for i in order), tuple(values[i] for i in order))
 
 
+def weekly_flow(path: Path) -> tuple[Series, Series]:
+    """A ``date,value`` file of a flow per week (views in the week ending on ``date``): the level
+    (views per week) and the running total of those weeks (a stock)."""
+    level = stock(path, f"{path.stem}-weekly")
+    totals = tuple(float(v) for v in np.cumsum(level.values))
+    return Series(level.name, level.dates, level.values, KIND_LEVEL), Series(
+        f"{path.stem}-total", level.dates, totals
+    )
+
+
 def wiki_pages() -> dict[str, tuple[list[date], list[float]]]:
     """Daily views of the ten Wikipedia pages in :data:`WIKI_WHEEL`, by page name.
 
@@ -184,8 +198,12 @@ def wiki_sets() -> tuple[list[Series], list[Series]]:
     return tuning, holdout
 
 
-def datasets(holdout_only: bool = False, files: Sequence[str] = ()) -> dict[str, list[Series]]:
+def datasets(
+    holdout_only: bool = False, files: Sequence[str] = (), weekly_flows: bool = False
+) -> dict[str, list[Series]]:
     """The data sets by name, tuning sets first."""
+    if files and weekly_flows:
+        return {"weekly-flows": [s for f in files for s in weekly_flow(Path(f))]}
     if files:
         return {"files": [stock(Path(f)) for f in files]}
     root = shared_dir() / "data"
@@ -229,7 +247,8 @@ def _run_one(args: tuple[Series, list[Case], list[Method]]) -> list[Scored]:
 
 def origin_step(set_name: str) -> int:
     """Days between origins in a data set (see :data:`WIKI_ORIGIN_STEP_DAYS`)."""
-    return WIKI_ORIGIN_STEP_DAYS if set_name.startswith("wiki-") else ORIGIN_STEP_DAYS
+    weekly = set_name.startswith("wiki-") or set_name == "weekly-flows"
+    return WIKI_ORIGIN_STEP_DAYS if weekly else ORIGIN_STEP_DAYS
 
 
 def run_set(
@@ -435,6 +454,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "files", nargs="*", help="date,value CSV files to backtest instead of the shared data"
     )
+    parser.add_argument(
+        "--weekly-flows",
+        action="store_true",
+        help="FILES hold a flow per week (views per week): each is backtested as a level and as its running total",
+    )
     parser.add_argument("--json", action="store_true", help="also write bench/out/backtest.json")
     parser.add_argument("--holdout-only", action="store_true", help="only the hold-out data sets")
     parser.add_argument("--sets", default="", help="comma-separated data set names (default: all)")
@@ -473,7 +497,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
-    sets = datasets(args.holdout_only, args.files)
+    if args.weekly_flows and not args.files:
+        parser.error("--weekly-flows needs FILES")
+    sets = datasets(args.holdout_only, args.files, args.weekly_flows)
     if args.sets:
         wanted = args.sets.split(",")
         unknown = set(wanted) - set(sets)
