@@ -37,8 +37,9 @@ tried are in ``docs/decisions/0003-calibrated-forecast.md``):
    changes imply for a random walk (:func:`_level_like`: a rolling window such as views per week or
    ER over 28 days, which reverts to a trend) is forecast as a level: its centre keeps only part of
    the recent pace and may start from the mean of its last 4, 13, 26 or 52 weeks instead of the
-   last value (the combination that forecast it best at its own past origins, moved from "last
-   value, whole pace" by its evidence like the blend weight); its unit is the spread of its own
+   last value (the combination that forecast it best at its own past origins, moved by its
+   evidence like the blend weight from the default: ``h`` weeks ahead, the mean of its last
+   ``h / 2`` weeks and half the pace — the further ahead, the less the last readings say); its unit is the spread of its own
    ``h``-week changes over the last three years (with the pace term), which stops growing with
    ``h`` where the level's changes do, instead of ``h × S``; and its shape is
    :data:`LEVEL_REFERENCE_QUANTILES`, fitted the same way on the synthetic level families' tuning
