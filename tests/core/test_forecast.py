@@ -917,3 +917,17 @@ def test_a_stock_starts_from_its_last_value_whatever_a_levels_default_start(
 
     assert after.p10 == before.p10 and after.p50 == before.p50 and after.p90 == before.p90
     assert after.probability == before.probability
+
+
+def test_a_trend_start_is_the_least_squares_line_at_the_origin() -> None:
+    rng = np.random.default_rng(21)
+    dates, values = _weekly(5000.0 + 12.0 * np.arange(150) + rng.normal(0.0, 80.0, 150))
+    model = _model_of(dates, values)
+    origins = np.asarray([model.last, 90, 10])
+
+    shifts = model.anchor_shift(origins, -26)
+
+    for origin, shift in zip(origins.tolist(), shifts.tolist(), strict=True):
+        weeks = np.arange(max(origin - 25, 0), origin + 1)
+        line = np.polyfit(weeks, model.grid[weeks], 1)
+        assert shift == pytest.approx(float(np.polyval(line, origin)) - float(model.grid[origin]))

@@ -216,8 +216,11 @@ LEVEL_DEFAULT_KEEP = 0.5
 #: weeks ahead the mean of the last 13, 4 weeks ahead of the last 2 (round 5; 0, round 4's
 #: method: the default start does not depend on the horizon).
 LEVEL_DEFAULT_ANCHOR_SHARE = 0.5
-#: ``"mean"``: the default start above; ``"ets"``: the level of the series' ETS fit at the origin.
+#: ``"mean"``: the default start above; ``"ets"``: the level of the series' ETS fit at the origin;
+#: ``"trend"``: the value at the origin of a least-squares line through the last
+#: ``round(LEVEL_DEFAULT_TREND_SHARE × h)`` weeks (rounds 6 and 7 of docs/decisions/0003).
 LEVEL_DEFAULT_START = "mean"
+LEVEL_DEFAULT_TREND_SHARE = 1.0
 #: The anchor "weeks" that stands for the ETS fit's level instead of a mean of last weeks (may be
 #: one of :data:`LEVEL_ANCHOR_WEEKS`).
 ETS_LEVEL_ANCHOR = 0
@@ -717,6 +720,7 @@ class _Model:
         self.level_like = LEVEL_REFERENCE and _level_like(grid)
         self.changes_unit = self.level_like and LEVEL_UNIT == "changes"
         self._cumulative: _FloatArray | None = None
+        self._cumulative_t: _FloatArray | None = None
         self._whole_horizon_spreads: dict[int, _FloatArray] = {}
         self.level, self.trend, self.best = _fit_ets(grid)
 
@@ -758,6 +762,8 @@ class _Model:
         (``weeks`` = :data:`ETS_LEVEL_ANCHOR`: the level of the ETS fit chosen at each origin)."""
         if weeks == ETS_LEVEL_ANCHOR:
             return self.level[origins, self.best[origins]] - self.grid[origins]
+        if weeks < 0:  # a trend line through the last -weeks values
+            return self._trend_shift(origins, -weeks)
         if weeks <= 1:
             return np.zeros(origins.size)
         if self._cumulative is None:
@@ -765,6 +771,23 @@ class _Model:
         start = np.maximum(origins + 1 - weeks, 0)
         mean = (self._cumulative[origins + 1] - self._cumulative[start]) / (origins + 1 - start)
         return mean - self.grid[origins]
+
+    def _trend_shift(self, origins: _IntArray, weeks: int) -> _FloatArray:
+        """Value at each origin of the least-squares line through the ``weeks`` weekly values up to
+        it, minus the value at the origin (a shorter history: through what there is)."""
+        if self._cumulative is None:
+            self._cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
+        if self._cumulative_t is None:
+            self._cumulative_t = np.concatenate([[0.0], np.cumsum(np.arange(self.grid.size) * self.grid)])
+        start = np.maximum(origins + 1 - weeks, 0)
+        n = (origins + 1 - start).astype(np.float64)
+        total = self._cumulative[origins + 1] - self._cumulative[start]
+        weighted = self._cumulative_t[origins + 1] - self._cumulative_t[start]
+        middle = (start + origins) / 2.0
+        spread = n * (n * n - 1.0) / 12.0  # sum of (t - middle)² over the window
+        slope = np.where(spread > 0, (weighted - middle * total) / np.maximum(spread, 1e-12), 0.0)
+        value = total / n + slope * (origins - middle)
+        return value - self.grid[origins]
 
     def _change_spreads(self, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
         """Spread of the ``horizons``-week changes seen before ``origins`` (fractional horizons
@@ -1068,6 +1091,8 @@ def _default_anchor_weeks(horizon: float) -> int:
     evidence of its own (:data:`LEVEL_DEFAULT_ANCHOR_WEEKS`, :data:`LEVEL_DEFAULT_ANCHOR_SHARE`)."""
     if LEVEL_DEFAULT_START == "ets":
         return ETS_LEVEL_ANCHOR
+    if LEVEL_DEFAULT_START == "trend":  # negative: a trend line through that many weeks
+        return -int(min(max(2, round(LEVEL_DEFAULT_TREND_SHARE * horizon)), max(LEVEL_ANCHOR_WEEKS)))
     by_horizon = round(LEVEL_DEFAULT_ANCHOR_SHARE * horizon)
     return int(min(max(LEVEL_DEFAULT_ANCHOR_WEEKS, by_horizon, 1), max(LEVEL_ANCHOR_WEEKS)))
 
