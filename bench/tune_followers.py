@@ -1,0 +1,115 @@
+"""Tuning harness for follower (stock) series, docs/decisions/0003: the calibrated method only.
+
+    python bench/tune_followers.py                                  # the current method
+    python bench/tune_followers.py --set OWN_NARROWING_STRENGTH=5.0
+    python bench/tune_followers.py --weekly-gains DIR               # also score your own stocks
+    python bench/tune_followers.py --origin-step 1                  # every origin, as issue 3 words it
+
+Scores ``real-tuning`` **leave one series out**: for each follower history the reference table
+(``REFERENCE_QUANTILES``) is fitted the way ``backtest.py --fit-reference`` fits it (two passes),
+on the other tuning histories, and the left-out history is scored with it, so that no real series
+is scored against a table fitted on itself. ``synthetic-tuning`` and the files of
+``--stocks DIR`` / ``--weekly-gains DIR`` (``date,value`` CSVs; weekly gains are summed into a
+running total, as for YouTube subscriber counts) are scored with the table fitted on all of
+``real-tuning``. Prints Brier and p10–p90 coverage per set and horizon. ``--set NAME=VALUE``
+overrides a constant of ``smartsmm.core.forecast`` (a Python literal) before the table is fitted.
+Hold-out sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import os
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import backtest as bench
+
+from smartsmm.core import forecast
+from smartsmm.core.backtest import Series, forecast_goal_method, make_cases, run_series, summarise
+from smartsmm.core.synthetic import TUNING_SEEDS, synthetic_set
+
+Table = tuple[tuple[float, ...], ...]
+
+
+def _score(args: tuple[Series, int, Table]) -> list[Any]:
+    series, step, table = args
+    forecast.REFERENCE_QUANTILES = table
+    cases = make_cases(series, origin_step_days=step).cases
+    return run_series(series, cases, [forecast_goal_method]) if cases else []
+
+
+def weekly_gains(path: Path) -> Series:
+    """A ``date,value`` file of gains per week, as the running total of those gains."""
+    gains = bench.stock(path)
+    total, totals = 0.0, []
+    for value in gains.values:
+        total += value
+        totals.append(total)
+    return Series(path.stem, gains.dates, tuple(totals))
+
+
+def _print(name: str, scored: list[Any]) -> None:
+    summary = summarise(scored)
+    for h in (4, 13, 26):
+        row = summary.get(("calibrated", h), {})
+        print(
+            f"{name:<17} {h:>2} w  cases {row.get('cases', 0):>5}  Brier {row.get('brier', math.nan):.4f}"
+            f"  p10–p90 {row.get('coverage_p10_p90', math.nan):.3f}",
+            flush=True,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--stocks", type=Path, help="a folder of date,value CSVs of running totals")
+    parser.add_argument("--weekly-gains", type=Path, help="a folder of date,value CSVs of gains per week")
+    parser.add_argument(
+        "--origin-step", type=int, default=None, help="days between origins (default 28; 7 for the folders)"
+    )
+    parser.add_argument("--no-synthetic", action="store_true", help="leave synthetic-tuning out")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if not hasattr(forecast, name):
+            raise SystemExit(f"smartsmm.core.forecast has no constant {name}")
+        setattr(forecast, name, ast.literal_eval(value))  # before the pools fork
+
+    real = [s for s in bench.datasets()["real-tuning"] if make_cases(s).cases]
+    step = args.origin_step or bench.ORIGIN_STEP_DAYS
+    loso_jobs = []
+    for left_out in real:
+        others = [s for s in real if s.name != left_out.name]
+        table, _ = bench._fit_table(others, args.workers, level=False)
+        loso_jobs.append((left_out, step, table))
+    full_table, _ = bench._fit_table(real, args.workers, level=False)
+    with Pool(args.workers) as pool:
+        _print("real-tuning LOSO", [x for part in pool.map(_score, loso_jobs, chunksize=1) for x in part])
+        extra: dict[str, list[Series]] = {}
+        if not args.no_synthetic:
+            extra["synthetic-tuning"] = synthetic_set(TUNING_SEEDS)
+        if args.stocks:
+            extra["stocks"] = [bench.stock(p) for p in sorted(args.stocks.glob("*.csv"))]
+        if args.weekly_gains:
+            extra["weekly-gains"] = [weekly_gains(p) for p in sorted(args.weekly_gains.glob("*.csv"))]
+        for name, series in extra.items():
+            set_step = args.origin_step or (
+                7 if name in ("stocks", "weekly-gains") else bench.ORIGIN_STEP_DAYS
+            )
+            jobs = [(s, set_step, full_table) for s in series]
+            _print(name, [x for part in pool.map(_score, jobs, chunksize=1) for x in part])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
