@@ -31,7 +31,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
 
 ``<shared>`` is ``<repo>/../shared`` unless ``SMARTSMM_SHARED_DIR`` says otherwise.
 
-Cases: every origin with ≥ 1 year of history, origins ≥ 28 days apart (7 for the wiki sets), horizons 4, 13 and 26 weeks;
+Cases: every origin with ≥ 1 year of history, origins ≥ 28 days apart (7 for the wiki sets and
+``--weekly-flows``), horizons 4, 13 and 26 weeks;
 targets at the origin's value plus 0.5 / 1 / 1.5 × the last 8 weeks' pace (levels: 0.75 / 1 / 1.25 ×
 the last 4 weeks' mean), "hold" (no net loss) when the pace is negative. The realised value is
 interpolated between the observations around the deadline when they are ≤ 62 days apart; other
@@ -141,6 +142,24 @@ def stock(path: Path, name: str | None = None) -> Series:
     dates, values = read_csv(path)
     order = sorted(range(len(dates)), key=lambda i: dates[i])
     return Series(name or path.stem, tuple(dates[i] for i in order), tuple(values[i] for i in order))
+
+
+def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` items (``--set``) as constants of ``smartsmm.core.forecast``, set at once (so
+    that worker pools forked afterwards share them) and returned (for workers that set them again).
+    Raises ValueError naming the item that is not a constant or whose value is not a Python literal."""
+    overrides: dict[str, Any] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not hasattr(forecast, name):
+            raise ValueError(f"--set {item}: smartsmm.core.forecast has no constant {name}")
+        try:
+            overrides[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            raise ValueError(f"--set {item}: the value must be a Python literal") from None
+    for name, value in overrides.items():
+        setattr(forecast, name, value)
+    return overrides
 
 
 def weekly_flow(path: Path) -> tuple[Series, Series]:
@@ -483,15 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES and exit",
     )
     args = parser.parse_args(argv)
-    # Set before the worker pools fork, so every worker forecasts with the same constants.
-    for item in args.set:
-        name, _, value = item.partition("=")
-        if not hasattr(forecast, name):
-            parser.error(f"smartsmm.core.forecast has no constant {name}")
-        try:
-            setattr(forecast, name, ast.literal_eval(value))
-        except (ValueError, SyntaxError):
-            parser.error(f"--set {item}: the value must be a Python literal")
+    try:
+        forecast_overrides(args.set)  # before the worker pools fork
+    except ValueError as error:
+        parser.error(str(error))
     if args.fit_reference:
         fit_reference(args.workers)
         return 0

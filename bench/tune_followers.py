@@ -19,7 +19,6 @@ Hold-out sets are never read here.
 from __future__ import annotations
 
 import argparse
-import ast
 import math
 import os
 import sys
@@ -43,16 +42,6 @@ def _score(args: tuple[Series, int, Table]) -> list[Any]:
     forecast.REFERENCE_QUANTILES = table
     cases = make_cases(series, origin_step_days=step).cases
     return run_series(series, cases, [forecast_goal_method]) if cases else []
-
-
-def weekly_gains(path: Path) -> Series:
-    """A ``date,value`` file of gains per week, as the running total of those gains."""
-    gains = bench.stock(path)
-    total, totals = 0.0, []
-    for value in gains.values:
-        total += value
-        totals.append(total)
-    return Series(path.stem, gains.dates, tuple(totals))
 
 
 def _print(name: str, scored: list[Any]) -> None:
@@ -79,11 +68,10 @@ def main() -> int:
     parser.add_argument("--no-synthetic", action="store_true", help="leave synthetic-tuning out")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    for item in args.set:
-        name, _, value = item.partition("=")
-        if not hasattr(forecast, name):
-            raise SystemExit(f"smartsmm.core.forecast has no constant {name}")
-        setattr(forecast, name, ast.literal_eval(value))  # before the pools fork
+    try:
+        bench.forecast_overrides(args.set)  # before the pools fork
+    except ValueError as error:
+        parser.error(str(error))
 
     real = [s for s in bench.datasets()["real-tuning"] if make_cases(s).cases]
     step = args.origin_step or bench.ORIGIN_STEP_DAYS
@@ -101,7 +89,8 @@ def main() -> int:
         if args.stocks:
             extra["stocks"] = [bench.stock(p) for p in sorted(args.stocks.glob("*.csv"))]
         if args.weekly_gains:
-            extra["weekly-gains"] = [weekly_gains(p) for p in sorted(args.weekly_gains.glob("*.csv"))]
+            # Gains per week summed into a running total: the stock half of a weekly flow.
+            extra["weekly-gains"] = [bench.weekly_flow(p)[1] for p in sorted(args.weekly_gains.glob("*.csv"))]
         for name, series in extra.items():
             set_step = args.origin_step or (
                 7 if name in ("stocks", "weekly-gains") else bench.ORIGIN_STEP_DAYS

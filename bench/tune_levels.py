@@ -1,4 +1,4 @@
-"""Tuning harness of rounds 4 and 5 (levels and flows) of docs/decisions/0003: the calibrated method only.
+"""Tuning harness of rounds 4 to 7 (levels and flows) of docs/decisions/0003: the calibrated method only.
 
     python bench/tune_levels.py                                   # the current method
     python bench/tune_levels.py --set LEVEL_UNIT='"changes"' --level-table crossfit
@@ -23,7 +23,6 @@ Hold-out sets are never read here.
 from __future__ import annotations
 
 import argparse
-import ast
 import math
 import os
 import sys
@@ -60,8 +59,6 @@ DECISION_HORIZONS = (13, 26)
 
 def _apply(overrides: dict[str, Any]) -> None:
     for name, value in overrides.items():
-        if not hasattr(forecast, name):
-            raise SystemExit(f"smartsmm.core.forecast has no constant {name}")
         setattr(forecast, name, value)
 
 
@@ -110,11 +107,10 @@ def main() -> int:
     parser.add_argument("--sets", default="level-tuning,flow-tuning,wiki-tuning,synthetic-tuning")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    overrides = {}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        overrides[name] = ast.literal_eval(value)
-    _apply(overrides)
+    try:
+        overrides = bench.forecast_overrides(args.set)
+    except ValueError as error:
+        parser.error(str(error))
 
     wiki_tuning, _ = bench.wiki_sets()
     all_sets = {

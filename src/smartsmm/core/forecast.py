@@ -766,23 +766,28 @@ class _Model:
             return self._trend_shift(origins, -weeks)
         if weeks <= 1:
             return np.zeros(origins.size)
-        if self._cumulative is None:
-            self._cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
+        cumulative, _ = self._prefix_sums()
         start = np.maximum(origins + 1 - weeks, 0)
-        mean = (self._cumulative[origins + 1] - self._cumulative[start]) / (origins + 1 - start)
+        mean = (cumulative[origins + 1] - cumulative[start]) / (origins + 1 - start)
         return mean - self.grid[origins]
+
+    def _prefix_sums(self) -> tuple[_FloatArray, _FloatArray]:
+        """Running sums of the grid and of week index × grid (from 0), computed once: any window's
+        mean and least-squares line follow from two differences."""
+        if self._cumulative is None or self._cumulative_t is None:
+            weeks = np.arange(self.grid.size)
+            self._cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
+            self._cumulative_t = np.concatenate([[0.0], np.cumsum(weeks * self.grid)])
+        return self._cumulative, self._cumulative_t
 
     def _trend_shift(self, origins: _IntArray, weeks: int) -> _FloatArray:
         """Value at each origin of the least-squares line through the ``weeks`` weekly values up to
         it, minus the value at the origin (a shorter history: through what there is)."""
-        if self._cumulative is None:
-            self._cumulative = np.concatenate([[0.0], np.cumsum(self.grid)])
-        if self._cumulative_t is None:
-            self._cumulative_t = np.concatenate([[0.0], np.cumsum(np.arange(self.grid.size) * self.grid)])
+        cumulative, cumulative_t = self._prefix_sums()
         start = np.maximum(origins + 1 - weeks, 0)
         n = (origins + 1 - start).astype(np.float64)
-        total = self._cumulative[origins + 1] - self._cumulative[start]
-        weighted = self._cumulative_t[origins + 1] - self._cumulative_t[start]
+        total = cumulative[origins + 1] - cumulative[start]
+        weighted = cumulative_t[origins + 1] - cumulative_t[start]
         middle = (start + origins) / 2.0
         spread = n * (n * n - 1.0) / 12.0  # sum of (t - middle)² over the window
         slope = np.where(spread > 0, (weighted - middle * total) / np.maximum(spread, 1e-12), 0.0)
@@ -923,8 +928,8 @@ class _Model:
 
         A level that reverts to its trend keeps only part of its recent pace, and may start from the
         mean of its last weeks (one week's views is a noisy reading of the level): the combination
-        that forecast it best at its own past origins, moved from (last value, whole pace) in
-        proportion to the evidence.
+        that forecast it best at its own past origins, moved in proportion to the evidence from the
+        default (:data:`LEVEL_DEFAULT_KEEP` of the pace, :func:`_default_anchor_weeks` of ``h``).
         """
         shares = np.asarray(LEVEL_KEEP_STEPS)
         best_error, share, anchor_weeks = math.inf, 1.0, 1
