@@ -94,6 +94,7 @@ from smartsmm.core.forecast import REFERENCE_HORIZONS
 from smartsmm.core.synthetic import (
     HOLDOUT2_SEEDS,
     HOLDOUT3_SEEDS,
+    HOLDOUT4_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
@@ -245,6 +246,7 @@ def datasets(
         "synthetic-holdout": synthetic_set(HOLDOUT_SEEDS),
         "synthetic-holdout2": synthetic_set(HOLDOUT2_SEEDS),
         "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
+        "synthetic-holdout4": synthetic_set(HOLDOUT4_SEEDS),
         "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),

@@ -37,6 +37,7 @@ from smartsmm.core.synthetic import (
     FAMILIES,
     HOLDOUT2_SEEDS,
     HOLDOUT3_SEEDS,
+    HOLDOUT4_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT_SEEDS,
@@ -314,8 +315,9 @@ def test_it_measures_the_standardised_error_in_the_reference_s_units() -> None:
     assert result.probability == pytest.approx(1.0 - level_in_reference, abs=1e-6)
 
 
-def test_the_third_synthetic_hold_out_is_disjoint_from_the_others() -> None:
-    assert len(set(TUNING_SEEDS) | set(HOLDOUT_SEEDS) | set(HOLDOUT2_SEEDS) | set(HOLDOUT3_SEEDS)) == 24
+def test_the_synthetic_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other() -> None:
+    seeds = (TUNING_SEEDS, HOLDOUT_SEEDS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT4_SEEDS)
+    assert len(set().union(*seeds)) == 30
 
 
 def test_the_level_families_are_levels_with_a_daily_truth_and_a_fresh_hold_out() -> None:

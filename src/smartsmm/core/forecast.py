@@ -97,6 +97,14 @@ PACE_CLIP_DEVIATIONS: float | None = 2.0
 #: The noise term ``q`` of the scale is the mean absolute deviation of this many last weekly changes.
 SPREAD_WINDOW_WEEKS = 26
 
+#: Round 9 of docs/decisions/0003: with observations ``g`` weeks apart (``g`` = the median gap,
+#: rounded, at least 1) the weekly changes of the grid are one interpolated change spread over
+#: ``g`` weeks, so their spread understates the series' noise (by about ``sqrt(g)`` for a random
+#: walk) and a monthly-captured history looks steadier than a daily one. With an exponent ``e``,
+#: ``q`` is the spread of the ``g``-week changes divided by ``g ** e`` (0.5: what a random walk
+#: implies); None keeps the weekly changes' spread for every sampling.
+SCALE_GAP_EXPONENT: float | None = None
+
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
 
@@ -698,6 +706,12 @@ class _Model:
         n = grid.size
         changes = np.diff(grid, prepend=np.nan)
         self.spread, middle = _rolling_spread(changes, SPREAD_WINDOW_WEEKS)
+        self.noise = self.spread
+        span = max(round(gap_weeks), 1)
+        if SCALE_GAP_EXPONENT is not None and span > 1:
+            spanned = np.full(n, np.nan)
+            spanned[span:] = grid[span:] - grid[:-span]
+            self.noise = _rolling_spread(spanned, SPREAD_WINDOW_WEEKS)[0] / span**SCALE_GAP_EXPONENT
         index = np.arange(n)
         self.pace = np.zeros(n)
         for k in PACE_WINDOWS:
@@ -732,9 +746,10 @@ class _Model:
         return (total - self.grid[origins]) / horizons
 
     def scale(self, centre: _FloatArray, origins: _IntArray) -> _FloatArray:
-        """The per-week uncertainty unit ``sqrt((w·c)² + q²)`` (``w`` = :data:`SCALE_PACE_WEIGHT`), floored."""
+        """The per-week uncertainty unit ``sqrt((w·c)² + q²)`` (``w`` = :data:`SCALE_PACE_WEIGHT`;
+        ``q`` see :data:`SCALE_GAP_EXPONENT`), floored."""
         floor = SCALE_FLOOR_RELATIVE * np.abs(self.grid[origins]) + SCALE_FLOOR_ABSOLUTE
-        return np.maximum(np.hypot(SCALE_PACE_WEIGHT * centre, self.spread[origins]), floor)
+        return np.maximum(np.hypot(SCALE_PACE_WEIGHT * centre, self.noise[origins]), floor)
 
     def unit(self, pace: _FloatArray, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
         """The uncertainty unit of the change over ``horizons`` weeks after ``origins``."""

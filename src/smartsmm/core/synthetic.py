@@ -51,6 +51,9 @@ HOLDOUT2_SEEDS = tuple(range(2000, 2006))
 #: A third hold-out, declared before the coverage round of tuning (docs/decisions/0003) and run once,
 #: on the frozen method.
 HOLDOUT3_SEEDS = tuple(range(3000, 3006))
+#: A fourth, declared before round 9's tuning (docs/decisions/0003) and run once after its freeze,
+#: with the method before round 9 beside it (paired).
+HOLDOUT4_SEEDS = tuple(range(8000, 8006))
 #: Seeds of the level families: tuning, and a fresh hold-out declared before round 3's tuning and run
 #: once on its frozen method (docs/decisions/0003, "Round 3: level and flow series").
 LEVEL_TUNING_SEEDS = tuple(range(0, 12))
