@@ -788,6 +788,27 @@ def test_a_follower_unit_still_grows_as_the_horizon() -> None:
     assert unit_26 == pytest.approx(6.5 * unit_4)
 
 
+def test_a_sparsely_captured_history_is_not_taken_for_a_steadier_one() -> None:
+    # Round 9 of docs/decisions/0003: between captures four weeks apart the grid is a straight line,
+    # so its weekly changes spread a quarter as much noise over each week; the noise term is
+    # measured on four-week changes instead, and a weekly history keeps the weekly changes.
+    dates, values = _random_walk_with_drift(weeks=400)
+    weekly = _model_of(dates, values)
+    monthly = _model_of(dates[::4], values[::4])
+
+    def recent(spreads: np.ndarray) -> float:
+        return float(np.mean(spreads[-150:]))
+
+    assert monthly.gap_weeks == 4.0
+    assert weekly.noise is weekly.spread
+    weekly_changes_ratio = recent(monthly.spread) / recent(weekly.spread)
+    noise_ratio = recent(monthly.noise) / recent(weekly.noise)
+    assert weekly_changes_ratio < 0.6  # what the grid's weekly changes make of the same walk
+    # 4 ** 0.25 = 1.41 for changes from one capture to the next; a four-week change that straddles
+    # a capture is itself partly interpolated (smoother by 0.82 on average over the four offsets).
+    assert 1.1 * weekly_changes_ratio < noise_ratio < 1.3 * weekly_changes_ratio
+
+
 def test_a_noisy_level_starts_from_the_mean_of_its_recent_weeks() -> None:
     rng = np.random.default_rng(11)
     level = 5000.0 + rng.normal(0.0, 200.0, 200)  # a week's views scatter around a steady level

@@ -29,7 +29,9 @@ from smartsmm.measurements.queries import ScopeData, scope_data
 # 4: levels (views per week, ER) forecast in their own unit from an anchored centre, with a `level`
 #    driver (round 4 of docs/decisions/0003): cached level forecasts were too wide.
 # 5: a level's default start depends on the horizon (round 5): cached level forecasts are recomputed.
-EVALUATION_FORMAT = 5
+# 6: the noise term of a sparsely captured stock is measured across its captures and the follower
+#    table refitted (round 9): cached stock forecasts are recomputed.
+EVALUATION_FORMAT = 6
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
