@@ -68,6 +68,7 @@ from typing import Any
 
 import numpy as np
 
+from smartsmm.core import backtest as core_backtest
 from smartsmm.core import forecast
 from smartsmm.core.backtest import (
     HORIZONS,
@@ -95,6 +96,7 @@ from smartsmm.core.synthetic import (
     HOLDOUT2_SEEDS,
     HOLDOUT3_SEEDS,
     HOLDOUT4_SEEDS,
+    HOLDOUT5_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
@@ -146,21 +148,34 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` items (``--set``) as constants of ``smartsmm.core.forecast``, set at once (so
-    that worker pools forked afterwards share them) and returned (for workers that set them again).
-    Raises ValueError naming the item that is not a constant or whose value is not a Python literal."""
+    """``NAME=VALUE`` items (``--set``) as constants of ``smartsmm.core.forecast`` (or, written
+    ``backtest.NAME``, of ``smartsmm.core.backtest``, where the reference tables are fitted), set at
+    once (so that worker pools forked afterwards share them) and returned (for workers that set them
+    again). Raises ValueError naming the item that is not a constant or whose value is not a Python
+    literal."""
     overrides: dict[str, Any] = {}
     for item in items:
         name, _, value = item.partition("=")
-        if not hasattr(forecast, name):
-            raise ValueError(f"--set {item}: smartsmm.core.forecast has no constant {name}")
+        module, attribute = (
+            (core_backtest, name[len("backtest.") :]) if name.startswith("backtest.") else (forecast, name)
+        )
+        if not hasattr(module, attribute):
+            raise ValueError(f"--set {item}: {module.__name__} has no constant {attribute}")
         try:
             overrides[name] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             raise ValueError(f"--set {item}: the value must be a Python literal") from None
-    for name, value in overrides.items():
-        setattr(forecast, name, value)
+    apply_overrides(overrides)
     return overrides
+
+
+def apply_overrides(overrides: dict[str, Any]) -> None:
+    """Set the constants of :func:`forecast_overrides`' result (again, in a worker process)."""
+    for name, value in overrides.items():
+        if name.startswith("backtest."):
+            setattr(core_backtest, name.removeprefix("backtest."), value)
+        else:
+            setattr(forecast, name, value)
 
 
 def weekly_flow(path: Path) -> tuple[Series, Series]:
@@ -247,6 +262,7 @@ def datasets(
         "synthetic-holdout2": synthetic_set(HOLDOUT2_SEEDS),
         "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
         "synthetic-holdout4": synthetic_set(HOLDOUT4_SEEDS),
+        "synthetic-holdout5": synthetic_set(HOLDOUT5_SEEDS),
         "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),
@@ -439,7 +455,7 @@ def _fit_table(
         errors = {h: [] for h in REFERENCE_HORIZONS}
         for h, z in (pair for part in parts for pair in part):
             errors[h].append(z)
-        table = reference_table(errors)
+        table = reference_table(errors, level=level)
     assert table is not None
     return table, errors
 

@@ -57,15 +57,10 @@ DECISION_SETS = ("level-tuning", "flow-tuning", "wiki-tuning")
 DECISION_HORIZONS = (13, 26)
 
 
-def _apply(overrides: dict[str, Any]) -> None:
-    for name, value in overrides.items():
-        setattr(forecast, name, value)
-
-
 def _errors(args: tuple[Series, dict[str, Any], Table | None]) -> list[tuple[int, float]]:
     """Standardised errors of the level-like cases of one series (own factors on when a table is given)."""
     series, overrides, table = args
-    _apply(overrides)
+    bench.apply_overrides(overrides)
     return bench._errors((series, None, table, True))
 
 
@@ -77,7 +72,7 @@ def fit_level_table(pool: Any, series: list[Series], overrides: dict[str, Any]) 
         errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
         for h, z in (pair for part in parts for pair in part):
             errors[h].append(z)
-        table = reference_table(errors)
+        table = reference_table(errors, level=True)
     assert table is not None
     return table
 
@@ -91,7 +86,7 @@ def normal_table() -> Table:
 
 def _score(args: tuple[Series, int, dict[str, Any], Table | None]) -> list[Any]:
     series, step, overrides, table = args
-    _apply(overrides)
+    bench.apply_overrides(overrides)
     if table is not None:
         forecast.LEVEL_REFERENCE_QUANTILES = table
     cases = make_cases(series, origin_step_days=step).cases

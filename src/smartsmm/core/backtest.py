@@ -538,14 +538,21 @@ def day_range(start: date, days: int) -> list[date]:
 #: not — an era in which the platform itself was growing — and the tuning backtest preferred keeping
 #: half of that lean (see docs/decisions/0003-calibrated-forecast.md).
 REFERENCE_RECENTRING = 0.5
+#: The same for the level table (fitted on synthetic level families, which have no lean of their
+#: own); kept apart so that a change to the follower table's share leaves levels as they are.
+LEVEL_REFERENCE_RECENTRING = 0.5
 
 
-def reference_table(errors: Mapping[int, Sequence[float]]) -> tuple[tuple[float, ...], ...]:
-    """Quantiles at ``REFERENCE_LEVELS`` of the standardised errors per ``REFERENCE_HORIZONS``."""
+def reference_table(
+    errors: Mapping[int, Sequence[float]], level: bool = False
+) -> tuple[tuple[float, ...], ...]:
+    """Quantiles at ``REFERENCE_LEVELS`` of the standardised errors per ``REFERENCE_HORIZONS``
+    (``level``: for the level table, re-centred by :data:`LEVEL_REFERENCE_RECENTRING`)."""
+    share = LEVEL_REFERENCE_RECENTRING if level else REFERENCE_RECENTRING
     rows = []
     for h in REFERENCE_HORIZONS:
         q = np.quantile(np.asarray(errors[h], dtype=np.float64), REFERENCE_LEVELS)
-        q = q - REFERENCE_RECENTRING * q[REFERENCE_LEVELS.index(0.5)]
+        q = q - share * q[REFERENCE_LEVELS.index(0.5)]
         rows.append(tuple(round(float(v), 3) for v in q))
     return tuple(rows)
 
