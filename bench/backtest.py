@@ -7,6 +7,7 @@
     python bench/backtest.py --weekly-flows FILES...  # CSVs of a flow per week (views per week): each as a level and its running total
     python bench/backtest.py --sets real-tuning,real-holdout --origin-step 1   # every origin, as issue 3 words it
     python bench/backtest.py --sets level-holdout3 --set LEVEL_DEFAULT_ANCHOR_SHARE=0.0   # an earlier method's setting
+    python bench/backtest.py --fit-reference --set backtest.REFERENCE_RECENTRING=0.5      # a constant of smartsmm.core.backtest
     python bench/backtest.py --fit-reference # print forecast.py's REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES
 
 Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, decided before tuning):
@@ -19,7 +20,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   0–5 / 1000–1005, scored against their daily truth; ``synthetic-holdout2``: seeds 2000–2005, a
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
-  decision record);
+  decision record); ``synthetic-holdout4`` / ``synthetic-holdout5``: seeds 8000–8005 / 8100–8105,
+  declared before rounds 9 / 10;
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;

@@ -277,6 +277,20 @@ def test_standardised_errors_and_the_reference_table() -> None:
     assert table[0][REFERENCE_LEVELS.index(0.5)] == pytest.approx(0.0)  # symmetric: nothing to re-centre
 
 
+def test_the_follower_and_level_tables_remove_their_own_share_of_the_median(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smartsmm.core import backtest as core_backtest
+
+    errors = {h: [float(v) + 10.0 for v in range(-50, 51)] for h in REFERENCE_HORIZONS}  # median 10
+    middle = REFERENCE_LEVELS.index(0.5)
+    monkeypatch.setattr(core_backtest, "REFERENCE_RECENTRING", 1.0)
+    monkeypatch.setattr(core_backtest, "LEVEL_REFERENCE_RECENTRING", 0.5)
+
+    assert reference_table(errors)[4][middle] == pytest.approx(0.0)
+    assert reference_table(errors, level=True)[4][middle] == pytest.approx(5.0)
+
+
 # 4. Synthetic families ---------------------------------------------------------------------------
 
 
