@@ -296,8 +296,12 @@ def run_set(
     workers: int,
     max_origins: int | None,
     origin_step_days: int = ORIGIN_STEP_DAYS,
+    ets: bool = True,
 ) -> dict[str, Any]:
-    """Cases, answers and skip counts of one data set."""
+    """Cases, answers and skip counts of one data set (``ets``: with the statsmodels baselines)."""
+    methods: list[Method] = [forecast_goal_method, pace_method, climatology]
+    if ets:
+        methods.insert(1, ets_plain_method)
     jobs = []
     skipped = {"unbracketed": 0, "beyond_data": 0}
     for s in series:
@@ -305,7 +309,7 @@ def run_set(
         skipped["unbracketed"] += found.skipped_unbracketed
         skipped["beyond_data"] += found.skipped_beyond_data
         if found.cases:
-            jobs.append((s, found.cases, [forecast_goal_method, ets_plain_method, pace_method, climatology]))
+            jobs.append((s, found.cases, methods))
     jobs.sort(key=lambda job: -len(job[1]))  # longest first, for an even split between workers
     if workers > 1:
         with Pool(workers) as pool:
@@ -324,9 +328,9 @@ def tuning_climatology() -> Climatology:
 
 
 def scores(scored: list[Scored]) -> dict[str, Any]:
-    """Per method and horizon: scores on the common cases, failure share on all."""
+    """Per method and horizon: scores on the cases all the methods run answered, failure share on all."""
     answered = [s for s in scored if s.method in METHODS]
-    common = common_cases(answered, METHODS)
+    common = common_cases(answered, [m for m in METHODS if any(s.method == m for s in answered)])
     on_common = summarise(common, by_label=True)
     on_all = summarise(answered)
     table: dict[str, Any] = {}
@@ -521,6 +525,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="print REFERENCE_QUANTILES and LEVEL_REFERENCE_QUANTILES and exit",
     )
+    parser.add_argument(
+        "--no-ets",
+        action="store_true",
+        help="leave out the statsmodels baselines (most of the run time), e.g. for the paired run of an earlier method",
+    )
     args = parser.parse_args(argv)
     try:
         forecast_overrides(args.set)  # before the worker pools fork
@@ -545,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, series in sets.items():
         t0 = time.perf_counter()
         step = args.origin_step or origin_step(name)
-        result = run_set(series, climatology, args.workers, args.max_origins, step)
+        result = run_set(series, climatology, args.workers, args.max_origins, step, ets=not args.no_ets)
         result["scores"] = scores(result.pop("scored"))
         result["seconds"] = round(time.perf_counter() - t0, 1)
         results[name] = result
