@@ -21,7 +21,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
   decision record); ``synthetic-holdout4`` / ``synthetic-holdout5``: seeds 8000–8005 / 8100–8105,
-  declared before rounds 9 / 10;
+  declared before rounds 9 / 10 (the fifth still unread: leave it out with ``--sets`` until a
+  round is frozen);
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;

@@ -54,7 +54,8 @@ HOLDOUT3_SEEDS = tuple(range(3000, 3006))
 #: A fourth, declared before round 9's tuning (docs/decisions/0003) and run once after its freeze,
 #: with the method before round 9 beside it (paired).
 HOLDOUT4_SEEDS = tuple(range(8000, 8006))
-#: A fifth, declared before round 10's tuning and run once after its freeze (paired).
+#: A fifth, declared before round 10's tuning; round 10 changed nothing, so it is still unread: the
+#: fresh hold-out of a next round.
 HOLDOUT5_SEEDS = tuple(range(8100, 8106))
 #: Seeds of the level families: tuning, and a fresh hold-out declared before round 3's tuning and run
 #: once on its frozen method (docs/decisions/0003, "Round 3: level and flow series").
