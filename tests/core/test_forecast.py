@@ -809,6 +809,18 @@ def test_a_sparsely_captured_history_is_not_taken_for_a_steadier_one() -> None:
     assert 1.1 * weekly_changes_ratio < noise_ratio < 1.3 * weekly_changes_ratio
 
 
+def test_the_volatility_driver_names_the_noise_the_forecast_uses() -> None:
+    dates, values = _random_walk_with_drift(weeks=400)
+    dates, values = dates[::4], values[::4]  # captured every four weeks
+    model = _model_of(dates, values)
+
+    result = forecast_goal(dates, values, values[-1] + 2000.0, dates[-1] + timedelta(weeks=13))
+
+    volatility = next(d for d in result.drivers if d.code == "volatility")
+    assert volatility.params["weekly_sd"] == pytest.approx(float(model.noise[-1]) * math.sqrt(math.pi / 2))
+    assert model.noise[-1] > 1.05 * model.spread[-1]  # not the interpolated weekly changes
+
+
 def test_a_noisy_level_starts_from_the_mean_of_its_recent_weeks() -> None:
     rng = np.random.default_rng(11)
     level = 5000.0 + rng.normal(0.0, 200.0, 200)  # a week's views scatter around a steady level

@@ -323,7 +323,8 @@ class Driver:
     * ``pace_gap`` — ``required`` (pace needed from now to the deadline), ``recent`` (typical pace
       of the last 8 weeks) and, when ``recent`` is not zero, ``ratio`` = required / recent.
     * ``already_reached`` — ``current`` value is already ≥ ``target``.
-    * ``volatility`` — ``weekly_sd``: typical size of the weekly swings around the trend;
+    * ``volatility`` — ``weekly_sd``: typical size of the weekly swings around the trend (the
+      unit's noise term: for a sparse history measured across its captures);
       ``relative``: that swing per week as a share of the weekly pace (absent when the pace is 0);
       ``factor``: how much wider (> 1) or narrower (< 1) this series' own past errors make the
       forecast than the reference set's.
@@ -1235,7 +1236,9 @@ def _drivers(
             params["ratio"] = required_daily / recent_daily
         drivers.append(Driver("pace_gap", params))
     if model is not None and calibration is not None:
-        weekly_sd = float(model.spread[-1]) * math.sqrt(math.pi / 2)  # mean abs deviation → sd
+        # The noise the unit uses (for a sparse history measured across its captures, round 9),
+        # so that the figure the page shows is the one behind the probability; mean abs dev → sd.
+        weekly_sd = float(model.noise[-1]) * math.sqrt(math.pi / 2)
         params = {"weekly_sd": weekly_sd, "factor": calibration.factor}
         pace = float(model.pace[-1])
         if pace != 0:
