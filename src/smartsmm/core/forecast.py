@@ -109,6 +109,10 @@ SPREAD_WINDOW_WEEKS = 26
 #: 9's rule on the tuning sets; 0.5 and 0.25 fitted the coverage better but cost the monthly real
 #: histories more Brier than the rule allowed.
 SCALE_GAP_EXPONENT: float | None = 0.75
+#: Round 11 candidate (docs/decisions/0003; off): measure a sparse history's ``g``-week changes over
+#: ``g`` times :data:`SPREAD_WINDOW_WEEKS` weeks, so that the spread rests on as many independent
+#: changes as a weekly history's instead of about ``26 / g``.
+SCALE_GAP_LONG_WINDOW = False
 
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
@@ -717,7 +721,8 @@ class _Model:
         if SCALE_GAP_EXPONENT is not None and span > 1:
             spanned = np.full(n, np.nan)
             spanned[span:] = grid[span:] - grid[:-span]
-            self.noise = _rolling_spread(spanned, SPREAD_WINDOW_WEEKS)[0] / span**SCALE_GAP_EXPONENT
+            weeks = SPREAD_WINDOW_WEEKS * (span if SCALE_GAP_LONG_WINDOW else 1)
+            self.noise = _rolling_spread(spanned, weeks)[0] / span**SCALE_GAP_EXPONENT
         index = np.arange(n)
         self.pace = np.zeros(n)
         for k in PACE_WINDOWS:
