@@ -109,9 +109,9 @@ SPREAD_WINDOW_WEEKS = 26
 #: 9's rule on the tuning sets; 0.5 and 0.25 fitted the coverage better but cost the monthly real
 #: histories more Brier than the rule allowed.
 SCALE_GAP_EXPONENT: float | None = 0.75
-#: Round 11 candidate (docs/decisions/0003; off): measure a sparse history's ``g``-week changes over
-#: ``g`` times :data:`SPREAD_WINDOW_WEEKS` weeks, so that the spread rests on as many independent
-#: changes as a weekly history's instead of about ``26 / g``.
+#: Round 11 (docs/decisions/0003; rejected, kept off so its table can be reproduced): measure a
+#: sparse history's ``g``-week changes over ``g`` times :data:`SPREAD_WINDOW_WEEKS` weeks, so that the
+#: spread rests on as many independent changes as a weekly history's instead of about ``26 / g``.
 SCALE_GAP_LONG_WINDOW = False
 
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
