@@ -21,8 +21,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
   decision record); ``synthetic-holdout4`` / ``synthetic-holdout5``: seeds 8000–8005 / 8100–8105,
-  declared before rounds 9 / 10 (the fifth still unread: leave it out with ``--sets`` until a
-  round is frozen);
+  declared before rounds 9 / 10 (the fifth still unread: :data:`UNREAD_SETS` run only when
+  ``--sets`` names them, so that no full run reads a hold-out before its round is frozen);
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;
@@ -150,6 +150,11 @@ def stock(path: Path, name: str | None = None) -> Series:
     return Series(name or path.stem, tuple(dates[i] for i in order), tuple(values[i] for i in order))
 
 
+#: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
+#: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
+UNREAD_SETS = frozenset({"synthetic-holdout5"})
+
+
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
     """``NAME=VALUE`` items (``--set``) as constants of ``smartsmm.core.forecast`` (or, written
     ``backtest.NAME``, of ``smartsmm.core.backtest``, where the reference tables are fitted), set at
@@ -159,9 +164,7 @@ def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for item in items:
         name, _, value = item.partition("=")
-        module, attribute = (
-            (core_backtest, name[len("backtest.") :]) if name.startswith("backtest.") else (forecast, name)
-        )
+        module, attribute = _constant(name)
         if not hasattr(module, attribute):
             raise ValueError(f"--set {item}: {module.__name__} has no constant {attribute}")
         try:
@@ -175,10 +178,14 @@ def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
 def apply_overrides(overrides: dict[str, Any]) -> None:
     """Set the constants of :func:`forecast_overrides`' result (again, in a worker process)."""
     for name, value in overrides.items():
-        if name.startswith("backtest."):
-            setattr(core_backtest, name.removeprefix("backtest."), value)
-        else:
-            setattr(forecast, name, value)
+        setattr(*_constant(name), value)
+
+
+def _constant(name: str) -> tuple[Any, str]:
+    """The module and attribute a ``--set`` name stands for (``backtest.NAME``: the core backtest)."""
+    if name.startswith("backtest."):
+        return core_backtest, name.removeprefix("backtest.")
+    return forecast, name
 
 
 def weekly_flow(path: Path) -> tuple[Series, Series]:
@@ -237,7 +244,10 @@ def wiki_sets() -> tuple[list[Series], list[Series]]:
 
 
 def datasets(
-    holdout_only: bool = False, files: Sequence[str] = (), weekly_flows: bool = False
+    holdout_only: bool = False,
+    files: Sequence[str] = (),
+    weekly_flows: bool = False,
+    include_unread: bool = False,
 ) -> dict[str, list[Series]]:
     """The data sets by name, tuning sets first."""
     if files and weekly_flows:
@@ -274,6 +284,8 @@ def datasets(
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:
         sets = {k: v for k, v in sets.items() if "holdout" in k}
+    if not include_unread:
+        sets = {k: v for k, v in sets.items() if k not in UNREAD_SETS}
     return sets
 
 
@@ -543,12 +555,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     if args.weekly_flows and not args.files:
         parser.error("--weekly-flows needs FILES")
-    sets = datasets(args.holdout_only, args.files, args.weekly_flows)
+    wanted_sets = set(args.sets.split(",")) if args.sets else set()
+    sets = datasets(
+        args.holdout_only, args.files, args.weekly_flows, include_unread=bool(UNREAD_SETS & wanted_sets)
+    )
     if args.sets:
         wanted = args.sets.split(",")
         unknown = set(wanted) - set(sets)
         if unknown:
-            parser.error(f"unknown data sets: {', '.join(sorted(unknown))}; known: {', '.join(sets)}")
+            parser.error(
+                f"unknown data sets: {', '.join(sorted(unknown))}; known: {', '.join(sets)}"
+                f" (unread hold-outs, run only by name: {', '.join(sorted(UNREAD_SETS))})"
+            )
         sets = {k: v for k, v in sets.items() if k in wanted}
     climatology = tuning_climatology()
     results: dict[str, dict[str, Any]] = {}

@@ -15,7 +15,8 @@ running total, as for YouTube subscriber counts) are scored with the table fitte
 (``dense``: observations a median of at most 8 days apart; ``sparse``: further apart) for the
 real-tuning and synthetic-tuning stocks, and round 9's objective (docs/decisions/0003): the mean
 |coverage − 0.80| over those four groups at 13 and 26 weeks. ``--set NAME=VALUE``
-overrides a constant of ``smartsmm.core.forecast`` (a Python literal) before the table is fitted.
+overrides a constant of ``smartsmm.core.forecast`` (``backtest.NAME``: of ``smartsmm.core.backtest``)
+with a Python literal before the table is fitted.
 Hold-out sets are never read here.
 """
 
