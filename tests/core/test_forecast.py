@@ -809,6 +809,47 @@ def test_a_sparsely_captured_history_is_not_taken_for_a_steadier_one() -> None:
     assert 1.1 * weekly_changes_ratio < noise_ratio < 1.3 * weekly_changes_ratio
 
 
+def _rounded_subscriber_counts(weeks: int = 150) -> tuple[list[date], list[float], list[float]]:
+    """Weekly counts of a channel gaining about 1,000 a week, published to three significant
+    figures as YouTube does (1.23 million: steps of 10,000), and the exact counts behind them."""
+    rng = np.random.default_rng(5)
+    exact = 1_234_567.0 + np.cumsum(1000.0 + rng.normal(0.0, 150.0, weeks))
+    rounded = np.floor(exact / 10_000.0) * 10_000.0
+    dates = [_day(7 * i) for i in range(weeks)]
+    return dates, [float(v) for v in rounded], [float(v) for v in exact]
+
+
+def test_it_recognises_a_rounded_count_and_not_an_exact_one() -> None:
+    dates, rounded, exact = _rounded_subscriber_counts()
+    days = np.asarray([d.toordinal() for d in dates], dtype=np.int64)
+
+    assert forecast_module._rounding_unit(days, np.asarray(rounded)) == 10_000
+    assert forecast_module._rounding_unit(days, np.round(np.asarray(exact))) is None
+    assert forecast_module._rounding_unit(days, np.asarray(exact) + 0.5) is None  # not whole numbers
+    few_moves = np.asarray([1000.0] * 140 + [1010.0, 1020.0, 1030.0, 1040.0] + [1040.0] * 6)
+    assert forecast_module._rounding_unit(days, few_moves) is None  # four moves could be chance
+
+
+def test_a_rounded_count_is_read_at_its_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Round 12 of docs/decisions/0003: read as observed, a staircase of rounded counts swings by a
+    # whole step from week to week; read where it moved, it is the channel's real pace.
+    dates, rounded, _exact = _rounded_subscriber_counts()
+    target, deadline = rounded[-1] + 13_000.0, dates[-1] + timedelta(weeks=13)
+    answers = {}
+    for at_steps in (False, True):
+        monkeypatch.setattr(forecast_module, "READ_ROUNDED_AT_STEPS", at_steps)
+        answers[at_steps] = forecast_goal(dates, rounded, target, deadline)
+    for answer in answers.values():
+        _assert_valid(answer)
+        assert answer.status == "ok" and answer.last_value == rounded[-1]
+    widths = {k: a.p90 - a.p10 for k, a in answers.items() if a.p90 is not None and a.p10 is not None}
+    assert widths[True] < 0.75 * widths[False]
+    volatility = {
+        k: next(d for d in a.drivers if d.code == "volatility").params["weekly_sd"] for k, a in answers.items()
+    }
+    assert float(volatility[True]) < 0.5 * float(volatility[False])  # not the rounding's swing
+
+
 def test_the_volatility_driver_names_the_noise_the_forecast_uses() -> None:
     dates, values = _random_walk_with_drift(weeks=400)
     dates, values = dates[::4], values[::4]  # captured every four weeks

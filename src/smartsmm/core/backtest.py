@@ -39,7 +39,7 @@ from smartsmm.core.forecast import (
     REFERENCE_HORIZONS,
     REFERENCE_LEVELS,
     STATUS_OK,
-    _clean,
+    _observations,
     _model,
     _reference,
     _unshape,
@@ -575,7 +575,7 @@ def standardised_error(
     (True) or is not (False) level-like gives an error (None otherwise), so each reference table
     is fitted on the series it is used for.
     """
-    days, vals = _clean(dates, values)
+    days, vals = _observations(dates, values)
     if days.size < 3:
         return None
     grid = _weekly_grid(days, vals)

@@ -114,6 +114,21 @@ SCALE_GAP_EXPONENT: float | None = 0.75
 #: spread rests on as many independent changes as a weekly history's instead of about ``26 / g``.
 SCALE_GAP_LONG_WINDOW = False
 
+#: Round 12 of docs/decisions/0003: a count published rounded (YouTube's subscriber counts, to three
+#: significant figures; a count typed in from an app's "12.4K") stays put for weeks and then jumps by
+#: a whole rounding unit, so read as observed its weekly changes swing by that unit and its 4- and
+#: 8-week paces jump with each step. Such a history is read only where the rounded count moved (the
+#: first observation of each run of equal values, and the last observation as the origin): an
+#: irregularly sampled history, which the rest of the method already handles.
+READ_ROUNDED_AT_STEPS = False
+#: A history counts as rounded when, over its last :data:`ROUNDED_WINDOW_WEEKS` weeks of
+#: observations, at least :data:`ROUNDED_MIN_CHANGES` changes are non-zero, every value is a whole
+#: number and the non-zero changes share a divisor of at least :data:`ROUNDED_MIN_UNIT` (exact
+#: counts almost never do: five exact changes are all multiples of 10 about once in 100,000).
+ROUNDED_WINDOW_WEEKS = 52
+ROUNDED_MIN_CHANGES = 5
+ROUNDED_MIN_UNIT = 10
+
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
 
@@ -508,7 +523,7 @@ def forecast_goal(
         return _insufficient(target_f, deadline, None, None, 0, None, reason)
     if not isinstance(deadline, date):
         return _insufficient(target_f, deadline, None, None, 0, None, "deadline is not a date")
-    days, vals = _clean(dates, values)
+    days, vals = _observations(dates, values)
     if days.size == 0:
         return _insufficient(target_f, deadline, None, None, 0, None, "no usable observations")
 
@@ -649,7 +664,7 @@ def series_backtest_quality(
     that want them without a goal, e.g. to cache per account.
     """
     try:
-        days, vals = _clean(dates, values)
+        days, vals = _observations(dates, values)
     except (TypeError, ValueError):
         return None
     if days.size < MIN_OBSERVATIONS:
@@ -1349,6 +1364,33 @@ def _clean(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _
         np.asarray(ordered, dtype=np.int64),
         np.asarray([by_day[d] for d in ordered], dtype=np.float64),
     )
+
+
+def _observations(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _FloatArray]:
+    """:func:`_clean` observations, a rounded count read at its steps (:data:`READ_ROUNDED_AT_STEPS`)."""
+    days, vals = _clean(dates, values)
+    if READ_ROUNDED_AT_STEPS and _rounding_unit(days, vals) is not None:
+        moved = np.concatenate([[True], np.diff(vals) != 0])
+        moved[-1] = True  # the origin: the count has not reached its next step since
+        return days[moved], vals[moved]
+    return days, vals
+
+
+def _rounding_unit(days: _IntArray, vals: _FloatArray) -> int | None:
+    """The unit a count is rounded to (the common divisor of its recent non-zero changes), or None
+    when its recent values do not look rounded (see :data:`ROUNDED_MIN_UNIT`)."""
+    recent = vals[days >= days[-1] - 7 * ROUNDED_WINDOW_WEEKS] if days.size else vals
+    # Beyond 2**53 floats are not whole-number exact; such a count is not read as rounded.
+    if recent.size <= ROUNDED_MIN_CHANGES or not np.all(np.abs(recent) < 2.0**53):
+        return None
+    if not np.all(recent == np.round(recent)):
+        return None
+    changes = np.diff(recent)
+    moves = np.abs(changes[changes != 0]).astype(np.int64)
+    if moves.size < ROUNDED_MIN_CHANGES:
+        return None
+    unit = int(np.gcd.reduce(moves))
+    return unit if unit >= ROUNDED_MIN_UNIT else None
 
 
 def _weekly_grid(days: _IntArray, vals: _FloatArray) -> _FloatArray:
