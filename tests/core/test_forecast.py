@@ -845,7 +845,8 @@ def test_a_rounded_count_is_read_at_its_steps(monkeypatch: pytest.MonkeyPatch) -
     widths = {k: a.p90 - a.p10 for k, a in answers.items() if a.p90 is not None and a.p10 is not None}
     assert widths[True] < 0.75 * widths[False]
     volatility = {
-        k: next(d for d in a.drivers if d.code == "volatility").params["weekly_sd"] for k, a in answers.items()
+        k: next(d for d in a.drivers if d.code == "volatility").params["weekly_sd"]
+        for k, a in answers.items()
     }
     assert float(volatility[True]) < 0.5 * float(volatility[False])  # not the rounding's swing
 

@@ -165,6 +165,13 @@ def test_it_says_a_level_is_forecast_from_its_recent_average():
     )
 
 
+def test_it_says_a_rounded_count_is_read_where_it_moved():
+    assert driver_text(_driver("rounded", unit=10000.0), FOLLOWERS) == (
+        "The platform publishes this count rounded (to 10,000), so it stands still for weeks and then jumps "
+        "by a whole step; the forecast reads it where it moved, not as stalls and jumps."
+    )
+
+
 def test_it_ignores_a_driver_it_does_not_know():
     assert driver_text(_driver("moon_phase", phase=0.5), FOLLOWERS) == ""
 
@@ -281,6 +288,8 @@ def test_it_speaks_russian_with_russian_numbers_and_plurals(russian):
     assert change.startswith("Темп изменился не в пользу цели: −0,76 в день за последние 8 недель")
     reached = driver_text(_driver("already_reached", current=1250.0, target=1200.0), FOLLOWERS)
     assert reached.startswith("Текущее значение 1\u00a0250 уже достигает цели 1\u00a0200")  # NBSP groups
+    rounded = driver_text(_driver("rounded", unit=10000.0), FOLLOWERS)
+    assert rounded.startswith("Площадка публикует это число округлённым (до 10\u00a0000)")
 
 
 def test_it_tells_the_backtest_in_russian(russian):

@@ -39,8 +39,8 @@ from smartsmm.core.forecast import (
     REFERENCE_HORIZONS,
     REFERENCE_LEVELS,
     STATUS_OK,
-    _observations,
     _model,
+    _observations,
     _reference,
     _unshape,
     _weekly_grid,
@@ -575,7 +575,7 @@ def standardised_error(
     (True) or is not (False) level-like gives an error (None otherwise), so each reference table
     is fitted on the series it is used for.
     """
-    days, vals = _observations(dates, values)
+    days, vals, rounding = _observations(dates, values)
     if days.size < 3:
         return None
     grid = _weekly_grid(days, vals)
@@ -583,7 +583,7 @@ def standardised_error(
         return None
     horizon = (case.deadline.toordinal() - int(days[-1])) / 7.0
     with np.errstate(all="ignore"):
-        model = _model(days, grid)
+        model = _model(days, grid, rounding)
         if level is not None and model.level_like != level:
             return None
         calibration = model.calibrate(model.last, horizon)

@@ -128,6 +128,10 @@ READ_ROUNDED_AT_STEPS = False
 ROUNDED_WINDOW_WEEKS = 52
 ROUNDED_MIN_CHANGES = 5
 ROUNDED_MIN_UNIT = 10
+#: A rounded count's own rounding in the unit of its change, ``hypot(h × S, share × U)`` with ``U``
+#: its rounding unit: the count at the origin lies somewhere in its step and the count at the
+#: deadline is rounded again (0: left out).
+ROUNDED_UNIT_SHARE = 0.0
 
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
@@ -353,6 +357,8 @@ class Driver:
       weeks before) by a factor of 2 or more, or has the other sign.
     * ``step_change`` — a jump (campaign, giveaway) or drop (bot purge) of ``size`` (``share`` of
       the level before it) within the last year, observed on ``date``.
+    * ``rounded`` — the counts are published rounded to ``unit`` (YouTube's subscriber counts), so
+      the history is read only where the rounded count moved (round 12 of docs/decisions/0003).
     * ``level`` — the series moves around a level (views per week, ER over 28 days) and is forecast
       as one: it starts from ``start``, drawn towards the mean of its last ``weeks`` weekly values
       (``weeks`` = 1: the last value), keeps the share ``keep`` of the recent pace, and its range
@@ -523,7 +529,7 @@ def forecast_goal(
         return _insufficient(target_f, deadline, None, None, 0, None, reason)
     if not isinstance(deadline, date):
         return _insufficient(target_f, deadline, None, None, 0, None, "deadline is not a date")
-    days, vals = _observations(dates, values)
+    days, vals, rounding = _observations(dates, values)
     if days.size == 0:
         return _insufficient(target_f, deadline, None, None, 0, None, "no usable observations")
 
@@ -589,7 +595,7 @@ def forecast_goal(
     rows: _FloatArray | None = None
     try:
         with np.errstate(all="ignore"):
-            model = _model(days, grid)
+            model = _model(days, grid, rounding)
             calibration = model.calibrate(model.last, horizon / 7.0)
             rows = model.quantiles(model.last, np.asarray(offsets[1:], dtype=np.float64) / 7.0, calibration)
     except Exception:  # absurd magnitudes or a bug: use the fallback below, never raise
@@ -664,7 +670,7 @@ def series_backtest_quality(
     that want them without a goal, e.g. to cache per account.
     """
     try:
-        days, vals = _observations(dates, values)
+        days, vals, rounding = _observations(dates, values)
     except (TypeError, ValueError):
         return None
     if days.size < MIN_OBSERVATIONS:
@@ -674,7 +680,7 @@ def series_backtest_quality(
         return None
     try:
         with np.errstate(all="ignore"):
-            return _model(days, grid).quality(float(horizon_weeks))
+            return _model(days, grid, rounding).quality(float(horizon_weeks))
     except Exception:  # documented as returning None when it cannot answer
         return None
 
@@ -722,9 +728,13 @@ class _OwnErrors(NamedTuple):
 class _Model:
     """Everything computed once per weekly grid: paces, spreads and the ETS fit at every origin."""
 
-    def __init__(self, grid: _FloatArray, gap_weeks: float = 1.0, seen: _IntArray | None = None) -> None:
+    def __init__(
+        self, grid: _FloatArray, gap_weeks: float = 1.0, seen: _IntArray | None = None, rounding: float = 0.0
+    ) -> None:
         self.grid = grid
         self.gap_weeks = gap_weeks
+        # The unit the counts are rounded to when read at their steps (READ_ROUNDED_AT_STEPS), else 0.
+        self.rounding = rounding
         # Observations made up to each grid day (all of them when unknown).
         self.seen = np.arange(grid.size) if seen is None else seen
         self.last = grid.size - 1
@@ -780,7 +790,10 @@ class _Model:
     def unit(self, pace: _FloatArray, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
         """The uncertainty unit of the change over ``horizons`` weeks after ``origins``."""
         if not self.changes_unit:
-            return horizons * self.scale(pace, origins)
+            out = horizons * self.scale(pace, origins)
+            if self.rounding and ROUNDED_UNIT_SHARE:
+                out = np.hypot(out, ROUNDED_UNIT_SHARE * self.rounding)
+            return out
         floor = horizons * (SCALE_FLOOR_RELATIVE * np.abs(self.grid[origins]) + SCALE_FLOOR_ABSOLUTE)
         h = float(horizons[0]) if horizons.size else 0.0
         if h >= 1.0 and h.is_integer() and np.all(horizons == h):
@@ -935,7 +948,7 @@ class _Model:
             keep, anchor_weeks, anchor_weight = self._level_centre(past, h, actual, centre, evidence)
             shift = self._start_shift(past, anchor_weeks, anchor_weight, h) / h
             centre = keep * centre
-        if self.changes_unit:
+        if self.changes_unit or self.rounding:
             z = (actual - centre - shift) * h / self.unit(centre, past, hs)
         else:
             z = (actual - centre - shift) / self.scale(centre, past)
@@ -1039,12 +1052,13 @@ class _Model:
         )
 
 
-def _model(days: _IntArray, grid: _FloatArray) -> _Model:
-    """The model of the last :data:`MAX_GRID_WEEKS` weeks of a grid built from ``days``."""
+def _model(days: _IntArray, grid: _FloatArray, rounding: float = 0.0) -> _Model:
+    """The model of the last :data:`MAX_GRID_WEEKS` weeks of a grid built from ``days``
+    (``rounding``: the unit of a rounded count read at its steps, see :func:`_observations`)."""
     grid = grid[-MAX_GRID_WEEKS:]
     grid_days = days[-1] - 7 * np.arange(grid.size - 1, -1, -1, dtype=np.int64)
     seen = np.searchsorted(days, grid_days, side="right").astype(np.int64)
-    return _Model(grid, _gap_weeks(days), seen)
+    return _Model(grid, _gap_weeks(days), seen, rounding)
 
 
 def _level_like(grid: _FloatArray) -> bool:
@@ -1264,6 +1278,8 @@ def _drivers(
         if pace != 0:
             params["relative"] = weekly_sd / abs(pace)
         drivers.append(Driver("volatility", params))
+        if model.rounding:
+            drivers.append(Driver("rounded", {"unit": model.rounding}))
         if model.changes_unit:
             last = np.asarray([model.last])
             shift = model._start_shift(
@@ -1366,14 +1382,16 @@ def _clean(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _
     )
 
 
-def _observations(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _FloatArray]:
-    """:func:`_clean` observations, a rounded count read at its steps (:data:`READ_ROUNDED_AT_STEPS`)."""
+def _observations(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _FloatArray, float]:
+    """:func:`_clean` observations, a rounded count read at its steps (:data:`READ_ROUNDED_AT_STEPS`),
+    and the unit it is rounded to when it is (else 0)."""
     days, vals = _clean(dates, values)
-    if READ_ROUNDED_AT_STEPS and _rounding_unit(days, vals) is not None:
+    unit = _rounding_unit(days, vals) if READ_ROUNDED_AT_STEPS else None
+    if unit is not None:
         moved = np.concatenate([[True], np.diff(vals) != 0])
         moved[-1] = True  # the origin: the count has not reached its next step since
-        return days[moved], vals[moved]
-    return days, vals
+        return days[moved], vals[moved], float(unit)
+    return days, vals, 0.0
 
 
 def _rounding_unit(days: _IntArray, vals: _FloatArray) -> int | None:

@@ -369,6 +369,11 @@ def driver_text(driver: Mapping[str, Any], metric: Metric | None, *, forecast_ok
                 "%(earlier)s in the 18 weeks before; the forecast follows the recent pace."
             )
         return template % {"recent": _rate(recent, metric), "earlier": _rate(earlier, metric)}
+    if code == "rounded" and "unit" in p:
+        return _(
+            "The platform publishes this count rounded (to %(unit)s), so it stands still for weeks and "
+            "then jumps by a whole step; the forecast reads it where it moved, not as stalls and jumps."
+        ) % {"unit": _kpi_value(float(p["unit"]), metric)}
     if code == "level" and {"weeks", "keep"} <= p.keys():
         return _level_text(p, metric)
     if code == "step_change" and {"date", "size"} <= p.keys():
