@@ -851,6 +851,21 @@ def test_a_rounded_count_is_read_at_its_steps(monkeypatch: pytest.MonkeyPatch) -
     assert float(volatility[True]) < 0.5 * float(volatility[False])  # not the rounding's swing
 
 
+def test_a_rounded_count_is_answered_in_whole_steps() -> None:
+    dates, rounded, _exact = _rounded_subscriber_counts()
+    last, deadline = rounded[-1], dates[-1] + timedelta(weeks=4)
+
+    result = forecast_goal(dates, rounded, last + 4_000.0, deadline)
+
+    _assert_valid(result)
+    published = [result.p10, result.p50, result.p90, result.safe_target, result.ambitious_target]
+    published += [v for point in result.fan for v in (point.p10, point.p50, point.p90)]
+    assert all(v is not None and (v - last) % 10_000 == 0 for v in published)  # counts YouTube can show
+    # Any target above the last count is reached only with the next published step, 10,000 up.
+    assert result.probability == forecast_goal(dates, rounded, last + 10_000.0, deadline).probability
+    assert next(d for d in result.drivers if d.code == "rounded").params["unit"] == 10_000.0
+
+
 def test_the_volatility_driver_names_the_noise_the_forecast_uses() -> None:
     dates, values = _random_walk_with_drift(weeks=400)
     dates, values = dates[::4], values[::4]  # captured every four weeks

@@ -21,6 +21,10 @@ tried are in ``docs/decisions/0003-calibrated-forecast.md``):
    observations are ``g`` weeks apart, the grid's weekly changes are one observed change spread
    over ``g`` weeks and understate the noise, so ``q`` comes from the ``g``-week changes divided by
    ``g ** 0.75`` (:data:`SCALE_GAP_EXPONENT`).
+   A count published rounded (YouTube's subscribers, to three significant figures) is read only
+   where it moved (a staircase read as observed swings by a whole step from week to week), its
+   unit includes the rounding, and its answer is for the published count: quantiles in whole
+   steps from the last count (:data:`READ_ROUNDED_AT_STEPS`, round 12).
 4. **Calibrated shape.** The standardised error ``(realised − centre) / unit`` has the empirical
    quantiles :data:`REFERENCE_QUANTILES`, per horizon, interpolated in log-horizon — measured on
    the tuning part of the real follower histories (never the hold-out), after the own calibration
@@ -120,7 +124,7 @@ SCALE_GAP_LONG_WINDOW = False
 #: 8-week paces jump with each step. Such a history is read only where the rounded count moved (the
 #: first observation of each run of equal values, and the last observation as the origin): an
 #: irregularly sampled history, which the rest of the method already handles.
-READ_ROUNDED_AT_STEPS = False
+READ_ROUNDED_AT_STEPS = True
 #: A history counts as rounded when, over its last :data:`ROUNDED_WINDOW_WEEKS` weeks of
 #: observations, at least :data:`ROUNDED_MIN_CHANGES` changes are non-zero, every value is a whole
 #: number and the non-zero changes share a divisor of at least :data:`ROUNDED_MIN_UNIT` (exact
@@ -131,7 +135,11 @@ ROUNDED_MIN_UNIT = 10
 #: A rounded count's own rounding in the unit of its change, ``hypot(h × S, share × U)`` with ``U``
 #: its rounding unit: the count at the origin lies somewhere in its step and the count at the
 #: deadline is rounded again (0: left out).
-ROUNDED_UNIT_SHARE = 0.0
+ROUNDED_UNIT_SHARE = 0.5
+#: Answer for the published count of a rounded history: its quantiles a whole number of steps from
+#: the last count, its probability that of reaching the first published count at or above the
+#: target (the smooth forecast beyond the midpoint below it).
+ROUNDED_ANSWER_IN_STEPS = True
 
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
@@ -612,9 +620,11 @@ def forecast_goal(
                 target_f, deadline, last_date, last_value, grid.size, recent_daily, reason, required_daily
             )
 
+    probability = _exceedance(rows[-1], target_f)
+    if model is not None and model.rounding and ROUNDED_ANSWER_IN_STEPS:
+        rows, probability = _in_steps(rows, last_value, model.rounding, target_f)
     final = rows[-1]
     q10, q50, q80, q90 = (float(final[_Q[p]]) for p in (0.1, 0.5, 0.8, 0.9))
-    probability = _exceedance(final, target_f)
     medians = np.concatenate([[last_value], rows[:, _Q[0.5]]])
     fan = tuple(
         FanPoint(
@@ -1392,6 +1402,14 @@ def _observations(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntA
         moved[-1] = True  # the origin: the count has not reached its next step since
         return days[moved], vals[moved], float(unit)
     return days, vals, 0.0
+
+
+def _in_steps(rows: _FloatArray, last: float, unit: float, target: float) -> tuple[_FloatArray, float]:
+    """Quantile rows and the probability of reaching ``target`` for the published count of a history
+    rounded to ``unit``: it can only move by whole steps from ``last``, so each quantile goes to
+    the nearest step, and reaching ``target`` means reaching the first step at or above it."""
+    first_step = last + (math.ceil((target - last) / unit) - 0.5) * unit
+    return last + np.round((rows - last) / unit) * unit, _exceedance(rows[-1], first_step)
 
 
 def _rounding_unit(days: _IntArray, vals: _FloatArray) -> int | None:

@@ -31,7 +31,9 @@ from smartsmm.measurements.queries import ScopeData, scope_data
 # 5: a level's default start depends on the horizon (round 5): cached level forecasts are recomputed.
 # 6: the noise term of a sparsely captured stock is measured across its captures and the follower
 #    table refitted (round 9): cached stock forecasts are recomputed.
-EVALUATION_FORMAT = 6
+# 7: a rounded count (YouTube subscribers) is read at its steps and answered in whole steps, with a
+#    `rounded` driver (round 12): cached forecasts of such counts are recomputed.
+EVALUATION_FORMAT = 7
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
