@@ -828,6 +828,8 @@ def test_it_recognises_a_rounded_count_and_not_an_exact_one() -> None:
     assert forecast_module._rounding_unit(days, np.asarray(exact) + 0.5) is None  # not whole numbers
     few_moves = np.asarray([1000.0] * 140 + [1010.0, 1020.0, 1030.0, 1040.0] + [1040.0] * 6)
     assert forecast_module._rounding_unit(days, few_moves) is None  # four moves could be chance
+    steady = 5000.0 + 10.0 * np.arange(days.size)  # exact, +10 every week: never stands still
+    assert forecast_module._rounding_unit(days, steady) is None
 
 
 def test_a_rounded_count_is_read_at_its_steps(monkeypatch: pytest.MonkeyPatch) -> None:

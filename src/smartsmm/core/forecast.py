@@ -126,9 +126,10 @@ SCALE_GAP_LONG_WINDOW = False
 #: irregularly sampled history, which the rest of the method already handles.
 READ_ROUNDED_AT_STEPS = True
 #: A history counts as rounded when, over its last :data:`ROUNDED_WINDOW_WEEKS` weeks of
-#: observations, at least :data:`ROUNDED_MIN_CHANGES` changes are non-zero, every value is a whole
-#: number and the non-zero changes share a divisor of at least :data:`ROUNDED_MIN_UNIT` (exact
-#: counts almost never do: five exact changes are all multiples of 10 about once in 100,000).
+#: observations, at least :data:`ROUNDED_MIN_CHANGES` changes are non-zero and at least one is zero,
+#: every value is a whole number and the non-zero changes share a divisor of at least
+#: :data:`ROUNDED_MIN_UNIT` (exact counts almost never do: five exact changes are all multiples of
+#: 10 about once in 100,000).
 ROUNDED_WINDOW_WEEKS = 52
 ROUNDED_MIN_CHANGES = 5
 ROUNDED_MIN_UNIT = 10
@@ -140,6 +141,14 @@ ROUNDED_UNIT_SHARE = 0.5
 #: the last count, its probability that of reaching the first published count at or above the
 #: target (the smooth forecast beyond the midpoint below it).
 ROUNDED_ANSWER_IN_STEPS = True
+#: Round 13 of docs/decisions/0003: a rounded count that has not moved for τ weeks has still grown
+#: underneath, by about the pace between its recent steps × τ (at most a step), so the next step is
+#: that much nearer whichever way the platform rounds. When on, a growing rounded count's origin is
+#: read at that position (the grid's tail follows the steps instead of going flat) and its answer
+#: counts whole steps up from the last published count.
+ROUNDED_POSITION_IN_STEP = False
+#: The pace between the steps is measured over the kept points of this many weeks before the last step.
+ROUNDED_POSITION_WEEKS = 26
 
 #: Weight of the pace in the scale ``S = sqrt((w·c)² + q²)``.
 SCALE_PACE_WEIGHT = 0.25
@@ -537,13 +546,14 @@ def forecast_goal(
         return _insufficient(target_f, deadline, None, None, 0, None, reason)
     if not isinstance(deadline, date):
         return _insufficient(target_f, deadline, None, None, 0, None, "deadline is not a date")
-    days, vals, rounding = _observations(dates, values)
+    observed = _observations(dates, values)
+    days, vals, rounding = observed.days, observed.vals, observed.rounding
     if days.size == 0:
         return _insufficient(target_f, deadline, None, None, 0, None, "no usable observations")
 
     last_day = int(days[-1])
     last_date = date.fromordinal(last_day)
-    last_value = float(vals[-1])
+    last_value = observed.published
     horizon = deadline.toordinal() - last_day
     grid = _weekly_grid(days, vals)
     recent_weekly = _recent_weekly_pace(grid, days, vals)
@@ -622,7 +632,7 @@ def forecast_goal(
 
     probability = _exceedance(rows[-1], target_f)
     if model is not None and model.rounding and ROUNDED_ANSWER_IN_STEPS:
-        rows, probability = _in_steps(rows, last_value, model.rounding, target_f)
+        rows, probability = _in_steps(rows, last_value, model.rounding, target_f, up=observed.steps_up)
     final = rows[-1]
     q10, q50, q80, q90 = (float(final[_Q[p]]) for p in (0.1, 0.5, 0.8, 0.9))
     medians = np.concatenate([[last_value], rows[:, _Q[0.5]]])
@@ -680,7 +690,7 @@ def series_backtest_quality(
     that want them without a goal, e.g. to cache per account.
     """
     try:
-        days, vals, rounding = _observations(dates, values)
+        days, vals, rounding, _, _ = _observations(dates, values)
     except (TypeError, ValueError):
         return None
     if days.size < MIN_OBSERVATIONS:
@@ -1392,23 +1402,68 @@ def _clean(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _
     )
 
 
-def _observations(dates: Sequence[date], values: Sequence[float]) -> tuple[_IntArray, _FloatArray, float]:
-    """:func:`_clean` observations, a rounded count read at its steps (:data:`READ_ROUNDED_AT_STEPS`),
-    and the unit it is rounded to when it is (else 0)."""
+class _Observed(NamedTuple):
+    """The observations the model reads, and how the last one was published."""
+
+    days: _IntArray
+    vals: _FloatArray
+    #: The unit a rounded count is rounded to when it is read at its steps, else 0.
+    rounding: float = 0.0
+    #: The last published value (``vals[-1]`` unless the origin is read within its step).
+    published: float = math.nan
+    #: The answer counts whole steps up from ``published`` (the origin read within its step)
+    #: rather than to the nearest step.
+    steps_up: bool = False
+
+
+def _observations(dates: Sequence[date], values: Sequence[float]) -> _Observed:
+    """:func:`_clean` observations; a rounded count read at its steps (:data:`READ_ROUNDED_AT_STEPS`)."""
     days, vals = _clean(dates, values)
     unit = _rounding_unit(days, vals) if READ_ROUNDED_AT_STEPS else None
-    if unit is not None:
-        moved = np.concatenate([[True], np.diff(vals) != 0])
-        moved[-1] = True  # the origin: the count has not reached its next step since
-        return days[moved], vals[moved], float(unit)
-    return days, vals, 0.0
+    last = float(vals[-1]) if vals.size else math.nan
+    if unit is None:
+        return _Observed(days, vals, 0.0, last)
+    moved = np.concatenate([[True], np.diff(vals) != 0])
+    moved[-1] = True  # the origin: the count has not reached its next step since
+    days, vals = days[moved], vals[moved].copy()
+    position = _position_in_step(days, vals, float(unit)) if ROUNDED_POSITION_IN_STEP else None
+    if position is None:
+        return _Observed(days, vals, float(unit), last)
+    vals[-1] = last + position
+    return _Observed(days, vals, float(unit), last, steps_up=True)
 
 
-def _in_steps(rows: _FloatArray, last: float, unit: float, target: float) -> tuple[_FloatArray, float]:
+def _position_in_step(days: _IntArray, vals: _FloatArray, unit: float) -> float | None:
+    """How far a growing rounded count, read at its steps, has grown underneath since it reached its
+    last published value: the pace between its recent steps times the days since, at most a step
+    (None when it has not grown over :data:`ROUNDED_POSITION_WEEKS` weeks before that step)."""
+    if vals.size < 2:
+        return None
+    # The origin repeats the last step's value when the count has not moved since.
+    step = vals.size - 2 if vals[-2] == vals[-1] else vals.size - 1
+    step_day = int(days[step])
+    before = (days < step_day) & (days >= step_day - 7 * ROUNDED_POSITION_WEEKS)
+    if not np.any(before):
+        return None
+    first = int(np.argmax(before))
+    pace = (float(vals[step]) - float(vals[first])) / (step_day - int(days[first]))
+    if pace <= 0:
+        return None
+    return min(pace * (int(days[-1]) - step_day), unit)
+
+
+def _in_steps(
+    rows: _FloatArray, last: float, unit: float, target: float, *, up: bool = False
+) -> tuple[_FloatArray, float]:
     """Quantile rows and the probability of reaching ``target`` for the published count of a history
     rounded to ``unit``: it can only move by whole steps from ``last``, so each quantile goes to
-    the nearest step, and reaching ``target`` means reaching the first step at or above it."""
-    first_step = last + (math.ceil((target - last) / unit) - 0.5) * unit
+    the nearest step (``up``: to the step it has passed, the smooth forecast being of the count
+    underneath, which publishes a step each time it grows by one), and reaching ``target`` means
+    reaching the first step at or above it."""
+    steps = math.ceil((target - last) / unit)
+    if up:
+        return last + np.floor((rows - last) / unit) * unit, _exceedance(rows[-1], last + steps * unit)
+    first_step = last + (steps - 0.5) * unit
     return last + np.round((rows - last) / unit) * unit, _exceedance(rows[-1], first_step)
 
 
@@ -1423,7 +1478,9 @@ def _rounding_unit(days: _IntArray, vals: _FloatArray) -> int | None:
         return None
     changes = np.diff(recent)
     moves = np.abs(changes[changes != 0]).astype(np.int64)
-    if moves.size < ROUNDED_MIN_CHANGES:
+    # A rounded count stands still between its steps; one that moves at every observation (an
+    # exact count growing by exactly 10 a day) is read as observed, rounded or not.
+    if moves.size < ROUNDED_MIN_CHANGES or moves.size == changes.size:
         return None
     unit = int(np.gcd.reduce(moves))
     return unit if unit >= ROUNDED_MIN_UNIT else None
