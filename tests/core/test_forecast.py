@@ -868,6 +868,29 @@ def test_a_rounded_count_is_answered_in_whole_steps() -> None:
     assert next(d for d in result.drivers if d.code == "rounded").params["unit"] == 10_000.0
 
 
+def test_a_rounded_count_that_has_not_moved_for_weeks_is_near_its_next_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Round 13 of docs/decisions/0003: about 1,000 a week underneath and steps of 10,000, so right
+    # after a step the next one is about ten weeks away, eight weeks later about two.
+    monkeypatch.setattr(forecast_module, "ROUNDED_POSITION_IN_STEP", True)
+    dates, rounded, _exact = _rounded_subscriber_counts()
+    step = next(i for i in range(120, 140) if rounded[i] > rounded[i - 1])
+    assert rounded[step + 7] == rounded[step]  # still on the same published value 7 weeks later
+
+    def next_step_within_4_weeks(origin: int) -> float | None:
+        history = dates[: origin + 1], rounded[: origin + 1]
+        result = forecast_goal(*history, rounded[origin] + 10_000.0, dates[origin] + timedelta(weeks=4))
+        _assert_valid(result)
+        assert result.last_value == rounded[origin]  # the published count, not the one underneath
+        assert all(v is not None and (v - rounded[origin]) % 10_000 == 0 for v in (result.p10, result.p90))
+        return result.probability
+
+    just_stepped, seven_weeks_on = next_step_within_4_weeks(step), next_step_within_4_weeks(step + 7)
+    assert just_stepped is not None and seven_weeks_on is not None
+    assert just_stepped < 0.3 < 0.6 < seven_weeks_on
+
+
 def test_the_volatility_driver_names_the_noise_the_forecast_uses() -> None:
     dates, values = _random_walk_with_drift(weeks=400)
     dates, values = dates[::4], values[::4]  # captured every four weeks
