@@ -891,6 +891,31 @@ def test_a_rounded_count_that_has_not_moved_for_weeks_is_near_its_next_step(
     assert just_stepped < 0.3 < 0.6 < seven_weeks_on
 
 
+def test_a_rounded_count_starts_where_it_has_grown_to_within_its_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Round 14 of docs/decisions/0003: the weeks since the count last moved say how far it has grown
+    # underneath; the start moves up by that much (the pace stays that of the steps).
+    dates, rounded, _exact = _rounded_subscriber_counts()
+    step = next(i for i in range(120, 140) if rounded[i] > rounded[i - 1])
+
+    def next_step_within_4_weeks(origin: int) -> float:
+        result = forecast_goal(
+            dates[: origin + 1],
+            rounded[: origin + 1],
+            rounded[origin] + 1.0,
+            dates[origin] + timedelta(weeks=4),
+        )
+        _assert_valid(result)
+        assert result.last_value == rounded[origin] and result.probability is not None
+        return result.probability
+
+    just_stepped, seven_weeks_on = next_step_within_4_weeks(step), next_step_within_4_weeks(step + 7)
+    assert seven_weeks_on > just_stepped + 0.2
+    monkeypatch.setattr(forecast_module, "ROUNDED_START_IN_STEP", False)  # round 12
+    assert next_step_within_4_weeks(step + 7) < next_step_within_4_weeks(step)
+
+
 def test_the_volatility_driver_names_the_noise_the_forecast_uses() -> None:
     dates, values = _random_walk_with_drift(weeks=400)
     dates, values = dates[::4], values[::4]  # captured every four weeks

@@ -575,7 +575,7 @@ def standardised_error(
     (True) or is not (False) level-like gives an error (None otherwise), so each reference table
     is fitted on the series it is used for.
     """
-    days, vals, rounding, _, _ = _observations(dates, values)
+    days, vals, rounding, *_ = _observations(dates, values)
     if days.size < 3:
         return None
     grid = _weekly_grid(days, vals)

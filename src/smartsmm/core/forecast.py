@@ -24,7 +24,9 @@ tried are in ``docs/decisions/0003-calibrated-forecast.md``):
    A count published rounded (YouTube's subscribers, to three significant figures) is read only
    where it moved (a staircase read as observed swings by a whole step from week to week), its
    unit includes the rounding, and its answer is for the published count: quantiles in whole
-   steps from the last count (:data:`READ_ROUNDED_AT_STEPS`, round 12).
+   steps from the last count (:data:`READ_ROUNDED_AT_STEPS`, round 12); a count that has not
+   moved for weeks has grown underneath, so its start is moved up by that growth, and its answer
+   counts whole steps up (:data:`ROUNDED_START_IN_STEP`, round 14).
 4. **Calibrated shape.** The standardised error ``(realised − centre) / unit`` has the empirical
    quantiles :data:`REFERENCE_QUANTILES`, per horizon, interpolated in log-horizon — measured on
    the tuning part of the real follower histories (never the hold-out), after the own calibration
@@ -147,6 +149,9 @@ ROUNDED_ANSWER_IN_STEPS = True
 #: read at that position (the grid's tail follows the steps instead of going flat) and its answer
 #: counts whole steps up from the last published count.
 ROUNDED_POSITION_IN_STEP = False
+#: Round 14: the same position, added to the forecast's start only (the grid keeps its flat tail, so
+#: the pace is unchanged), with the answer counted in whole steps up from the last published count.
+ROUNDED_START_IN_STEP = True
 #: The pace between the steps is measured over the kept points of this many weeks before the last step.
 ROUNDED_POSITION_WEEKS = 26
 
@@ -631,6 +636,8 @@ def forecast_goal(
             )
 
     probability = _exceedance(rows[-1], target_f)
+    if model is not None and observed.start_shift:
+        rows = rows + observed.start_shift
     if model is not None and model.rounding and ROUNDED_ANSWER_IN_STEPS:
         rows, probability = _in_steps(rows, last_value, model.rounding, target_f, up=observed.steps_up)
     final = rows[-1]
@@ -690,7 +697,7 @@ def series_backtest_quality(
     that want them without a goal, e.g. to cache per account.
     """
     try:
-        days, vals, rounding, _, _ = _observations(dates, values)
+        days, vals, rounding, *_ = _observations(dates, values)
     except (TypeError, ValueError):
         return None
     if days.size < MIN_OBSERVATIONS:
@@ -1414,6 +1421,8 @@ class _Observed(NamedTuple):
     #: The answer counts whole steps up from ``published`` (the origin read within its step)
     #: rather than to the nearest step.
     steps_up: bool = False
+    #: How far the count has grown underneath its last published value (added to the start).
+    start_shift: float = 0.0
 
 
 def _observations(dates: Sequence[date], values: Sequence[float]) -> _Observed:
@@ -1426,9 +1435,12 @@ def _observations(dates: Sequence[date], values: Sequence[float]) -> _Observed:
     moved = np.concatenate([[True], np.diff(vals) != 0])
     moved[-1] = True  # the origin: the count has not reached its next step since
     days, vals = days[moved], vals[moved].copy()
-    position = _position_in_step(days, vals, float(unit)) if ROUNDED_POSITION_IN_STEP else None
+    moves_start = ROUNDED_START_IN_STEP and not ROUNDED_POSITION_IN_STEP
+    position = _position_in_step(days, vals, float(unit)) if ROUNDED_POSITION_IN_STEP or moves_start else None
     if position is None:
         return _Observed(days, vals, float(unit), last)
+    if moves_start:
+        return _Observed(days, vals, float(unit), last, steps_up=True, start_shift=position)
     vals[-1] = last + position
     return _Observed(days, vals, float(unit), last, steps_up=True)
 

@@ -33,7 +33,8 @@ from smartsmm.measurements.queries import ScopeData, scope_data
 #    table refitted (round 9): cached stock forecasts are recomputed.
 # 7: a rounded count (YouTube subscribers) is read at its steps and answered in whole steps, with a
 #    `rounded` driver (round 12): cached forecasts of such counts are recomputed.
-EVALUATION_FORMAT = 7
+# 8: a rounded count that has not moved for weeks starts higher in its step (round 14).
+EVALUATION_FORMAT = 8
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
