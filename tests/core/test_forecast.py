@@ -873,7 +873,7 @@ def test_a_rounded_count_that_has_not_moved_for_weeks_is_near_its_next_step(
 ) -> None:
     # Round 13 of docs/decisions/0003: about 1,000 a week underneath and steps of 10,000, so right
     # after a step the next one is about ten weeks away, eight weeks later about two.
-    monkeypatch.setattr(forecast_module, "ROUNDED_POSITION_IN_STEP", True)
+    monkeypatch.setattr(forecast_module, "ROUNDED_POSITION", "grid")
     dates, rounded, _exact = _rounded_subscriber_counts()
     step = next(i for i in range(120, 140) if rounded[i] > rounded[i - 1])
     assert rounded[step + 7] == rounded[step]  # still on the same published value 7 weeks later
@@ -912,7 +912,7 @@ def test_a_rounded_count_starts_where_it_has_grown_to_within_its_step(
 
     just_stepped, seven_weeks_on = next_step_within_4_weeks(step), next_step_within_4_weeks(step + 7)
     assert seven_weeks_on > just_stepped + 0.2
-    monkeypatch.setattr(forecast_module, "ROUNDED_START_IN_STEP", False)  # round 12
+    monkeypatch.setattr(forecast_module, "ROUNDED_POSITION", None)  # round 12
     assert next_step_within_4_weeks(step + 7) < next_step_within_4_weeks(step)
 
 

@@ -26,7 +26,7 @@ tried are in ``docs/decisions/0003-calibrated-forecast.md``):
    unit includes the rounding, and its answer is for the published count: quantiles in whole
    steps from the last count (:data:`READ_ROUNDED_AT_STEPS`, round 12); a count that has not
    moved for weeks has grown underneath, so its start is moved up by that growth, and its answer
-   counts whole steps up (:data:`ROUNDED_START_IN_STEP`, round 14).
+   counts whole steps up (:data:`ROUNDED_POSITION`, round 14).
 4. **Calibrated shape.** The standardised error ``(realised − centre) / unit`` has the empirical
    quantiles :data:`REFERENCE_QUANTILES`, per horizon, interpolated in log-horizon — measured on
    the tuning part of the real follower histories (never the hold-out), after the own calibration
@@ -72,7 +72,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -143,15 +143,14 @@ ROUNDED_UNIT_SHARE = 0.5
 #: the last count, its probability that of reaching the first published count at or above the
 #: target (the smooth forecast beyond the midpoint below it).
 ROUNDED_ANSWER_IN_STEPS = True
-#: Round 13 of docs/decisions/0003: a rounded count that has not moved for τ weeks has still grown
-#: underneath, by about the pace between its recent steps × τ (at most a step), so the next step is
-#: that much nearer whichever way the platform rounds. When on, a growing rounded count's origin is
-#: read at that position (the grid's tail follows the steps instead of going flat) and its answer
-#: counts whole steps up from the last published count.
-ROUNDED_POSITION_IN_STEP = False
-#: Round 14: the same position, added to the forecast's start only (the grid keeps its flat tail, so
-#: the pace is unchanged), with the answer counted in whole steps up from the last published count.
-ROUNDED_START_IN_STEP = True
+#: Rounds 13 and 14 of docs/decisions/0003: a rounded count that has not moved for τ weeks has still
+#: grown underneath, by about the pace between its recent steps × τ (at most a step), so the next
+#: step is that much nearer whichever way the platform rounds. Where a growing count's position goes:
+#: ``"start"`` (round 14, adopted) — added to the forecast's start only, the grid keeping its flat
+#: tail so the pace is round 12's; ``"grid"`` (round 13, rejected: it lifts the pace and costs 26
+#: weeks) — the origin is read at that position, so the grid's tail follows the steps; None (round
+#: 12) — not used. With a position, the answer counts whole steps up from the last published count.
+ROUNDED_POSITION: Literal["start", "grid"] | None = "start"
 #: The pace between the steps is measured over the kept points of this many weeks before the last step.
 ROUNDED_POSITION_WEEKS = 26
 
@@ -635,9 +634,9 @@ def forecast_goal(
                 target_f, deadline, last_date, last_value, grid.size, recent_daily, reason, required_daily
             )
 
-    probability = _exceedance(rows[-1], target_f)
     if model is not None and observed.start_shift:
         rows = rows + observed.start_shift
+    probability = _exceedance(rows[-1], target_f)
     if model is not None and model.rounding and ROUNDED_ANSWER_IN_STEPS:
         rows, probability = _in_steps(rows, last_value, model.rounding, target_f, up=observed.steps_up)
     final = rows[-1]
@@ -1435,14 +1434,13 @@ def _observations(dates: Sequence[date], values: Sequence[float]) -> _Observed:
     moved = np.concatenate([[True], np.diff(vals) != 0])
     moved[-1] = True  # the origin: the count has not reached its next step since
     days, vals = days[moved], vals[moved].copy()
-    moves_start = ROUNDED_START_IN_STEP and not ROUNDED_POSITION_IN_STEP
-    position = _position_in_step(days, vals, float(unit)) if ROUNDED_POSITION_IN_STEP or moves_start else None
+    position = _position_in_step(days, vals, float(unit)) if ROUNDED_POSITION else None
     if position is None:
         return _Observed(days, vals, float(unit), last)
-    if moves_start:
-        return _Observed(days, vals, float(unit), last, steps_up=True, start_shift=position)
-    vals[-1] = last + position
-    return _Observed(days, vals, float(unit), last, steps_up=True)
+    if ROUNDED_POSITION == "grid":
+        vals[-1] = last + position
+        return _Observed(days, vals, float(unit), last, steps_up=True)
+    return _Observed(days, vals, float(unit), last, steps_up=True, start_shift=position)
 
 
 def _position_in_step(days: _IntArray, vals: _FloatArray, unit: float) -> float | None:
