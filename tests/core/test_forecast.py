@@ -1071,3 +1071,44 @@ def test_a_trend_start_is_the_least_squares_line_at_the_origin() -> None:
         weeks = np.arange(max(origin - 25, 0), origin + 1)
         line = np.polyfit(weeks, model.grid[weeks], 1)
         assert shift == pytest.approx(float(np.polyval(line, origin)) - float(model.grid[origin]))
+
+
+@pytest.mark.parametrize("choice", ["horizon", "horizon-abs"])
+def test_the_ets_chosen_for_a_horizon_is_the_one_that_erred_least_that_far_ahead(
+    monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE", choice)
+    rng = np.random.default_rng(5)
+    grid = 20000.0 * (1.0 - np.exp(-np.arange(120) / 60.0)) + np.cumsum(rng.normal(0.0, 40.0, 120))
+    model = forecast_module._Model(grid)
+    weeks = 13
+
+    chosen = model.ets_choice(weeks)
+
+    damped = forecast_module._damped_sum(forecast_module._ETS_PHI, np.asarray(float(weeks)))
+    for origin in (119, 80, 40):
+        made = np.arange(forecast_module.ETS_FIRST_SCORED, origin - weeks + 1)
+        errors = grid[made + weeks][:, None] - (model.level[made] + model.trend[made] * damped)
+        loss = (errors**2 if choice == "horizon" else np.abs(errors)).sum(axis=0)
+        assert chosen[origin] == int(np.argmin(loss))
+    # Too few forecasts whose horizon had passed: the one-step choice.
+    assert chosen[weeks + 5] == model.best[weeks + 5]
+
+
+def test_the_ets_chosen_for_a_horizon_knows_nothing_after_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE", "horizon")
+    rng = np.random.default_rng(9)
+    grid = np.cumsum(50.0 + rng.normal(0.0, 30.0, 160))
+    whole = forecast_module._Model(grid)
+    early = forecast_module._Model(grid[:100].copy())
+
+    for weeks in (4, 13, 26):
+        assert np.array_equal(early.ets_choice(weeks), whole.ets_choice(weeks)[:100])
+
+
+def test_the_one_step_choice_is_the_method_before_round_15(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE", "one-step")
+    rng = np.random.default_rng(9)
+    model = forecast_module._Model(np.cumsum(50.0 + rng.normal(0.0, 30.0, 160)))
+
+    assert model.ets_choice(26) is model.best

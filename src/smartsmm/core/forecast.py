@@ -167,6 +167,17 @@ SCALE_FLOOR_ABSOLUTE = 1e-9
 ETS_ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)
 ETS_BETA_FRACTIONS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0)
 ETS_DAMPINGS = (0.9, 0.95, 0.98, 0.99, 0.995, 1.0)
+#: How the combination is chosen at each origin (round 15 of docs/decisions/0003): by its squared
+#: one-step errors up to the origin (``"one-step"``), or by its squared (``"horizon"``) or absolute
+#: (``"horizon-abs"``) errors over the goal's horizon — the forecasts it made that many weeks before
+#: each earlier origin. One-step errors reward following the last weeks; a goal 26 weeks away
+#: needs the combination that was right 26 weeks ahead (damped for a slowing account, a long-run
+#: pace for one that switches between busy and quiet months).
+ETS_CHOICE: Literal["one-step", "horizon", "horizon-abs"] = "one-step"
+#: With fewer past forecasts over the horizon than this, the one-step choice stays.
+ETS_CHOICE_MIN_ORIGINS = 8
+#: The first weeks mostly measure the initial trend guess: their errors do not count.
+ETS_FIRST_SCORED = 4
 
 #: Own calibration: past origins start at this grid index, at most this many of the latest are
 #: used, and at least this many are needed.
@@ -798,14 +809,39 @@ class _Model:
         self._cumulative: _FloatArray | None = None
         self._cumulative_t: _FloatArray | None = None
         self._whole_horizon_spreads: dict[int, _FloatArray] = {}
+        self._ets_choices: dict[int, _IntArray] = {}
         self.level, self.trend, self.best = _fit_ets(grid)
 
-    def ets_pace(self, origins: _IntArray, horizons: _FloatArray) -> _FloatArray:
-        """Per-week pace that the ETS fit chosen at each origin forecasts over ``horizons`` weeks."""
-        k = self.best[origins]
+    def ets_pace(self, origins: _IntArray, horizons: _FloatArray, choice_weeks: int = 0) -> _FloatArray:
+        """Per-week pace that the ETS fit chosen at each origin forecasts over ``horizons`` weeks
+        (chosen for a horizon of ``choice_weeks``, see :data:`ETS_CHOICE`; 0: the one-step choice)."""
+        k = self.ets_choice(choice_weeks)[origins]
         phi = _ETS_PHI[k]
         total = self.level[origins, k] + self.trend[origins, k] * _damped_sum(phi, horizons)
         return (total - self.grid[origins]) / horizons
+
+    def ets_choice(self, weeks: int) -> _IntArray:
+        """Per origin, the ETS combination whose ``weeks``-ahead forecasts made at the earlier
+        origins (those whose ``weeks`` had passed by then) erred least; the one-step choice where
+        there are fewer than :data:`ETS_CHOICE_MIN_ORIGINS` of them, or with ``"one-step"``."""
+        if ETS_CHOICE == "one-step" or weeks < 1:
+            return self.best
+        cached = self._ets_choices.get(weeks)
+        if cached is not None:
+            return cached
+        choice = self.best
+        made = np.arange(ETS_FIRST_SCORED, self.grid.size - weeks)
+        if made.size >= ETS_CHOICE_MIN_ORIGINS:
+            ahead = self.level[made] + self.trend[made] * _damped_sum(_ETS_PHI, np.asarray(float(weeks)))
+            errors = self.grid[made + weeks][:, None] - ahead
+            losses = np.cumsum(errors * errors if ETS_CHOICE == "horizon" else np.abs(errors), axis=0)
+            # At origin t the forecasts made up to t - weeks are judged: rows 0 .. t - weeks - first.
+            known = np.arange(self.grid.size) - weeks - ETS_FIRST_SCORED + 1
+            enough = known >= ETS_CHOICE_MIN_ORIGINS
+            choice = self.best.copy()
+            choice[enough] = np.argmin(losses[known[enough] - 1], axis=1)
+        self._ets_choices[weeks] = choice
+        return choice
 
     def scale(self, centre: _FloatArray, origins: _IntArray) -> _FloatArray:
         """The per-week uncertainty unit ``sqrt((w·c)² + q²)`` (``w`` = :data:`SCALE_PACE_WEIGHT`;
@@ -962,7 +998,7 @@ class _Model:
         hs = np.full(past.size, float(h))
         actual = (self.grid[past + h] - self.grid[past]) / h
         by_pace = self.pace[past]
-        by_ets = self.ets_pace(past, hs)
+        by_ets = self.ets_pace(past, hs, h)
         evidence = past.size / h
         mixes = _BLEND_STEPS[:, None] * by_ets + (1 - _BLEND_STEPS[:, None]) * by_pace
         best = float(_BLEND_STEPS[int(np.argmin(np.abs(actual - mixes).mean(axis=1)))])
@@ -1028,7 +1064,9 @@ class _Model:
     ) -> tuple[_FloatArray, _FloatArray]:
         """Central value and uncertainty unit ``horizons`` weeks after ``origin``."""
         origins = np.full(horizons.size, origin)
-        pace = calibration.blend * self.ets_pace(origins, horizons)
+        # The ETS the own errors weighed is the one chosen for their horizon (ETS_CHOICE).
+        chosen_for = int(calibration.horizon) if calibration.blend else 0
+        pace = calibration.blend * self.ets_pace(origins, horizons, chosen_for)
         pace += (1 - calibration.blend) * self.pace[origin]
         pace = calibration.keep * pace
         start = self.grid[origin] + self._start_shift(
