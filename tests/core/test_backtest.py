@@ -41,6 +41,9 @@ from smartsmm.core.synthetic import (
     HOLDOUT5_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
+    LEVEL_HOLDOUT2_SEEDS,
+    LEVEL_HOLDOUT3_SEEDS,
+    LEVEL_HOLDOUT4_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -333,6 +336,17 @@ def test_it_measures_the_standardised_error_in_the_reference_s_units() -> None:
 def test_the_synthetic_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other() -> None:
     seeds = (TUNING_SEEDS, HOLDOUT_SEEDS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT4_SEEDS, HOLDOUT5_SEEDS)
     assert len(set().union(*seeds)) == 36
+
+
+def test_the_level_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other() -> None:
+    seeds = (
+        LEVEL_TUNING_SEEDS,
+        LEVEL_HOLDOUT_SEEDS,
+        LEVEL_HOLDOUT2_SEEDS,
+        LEVEL_HOLDOUT3_SEEDS,
+        LEVEL_HOLDOUT4_SEEDS,
+    )
+    assert len(set().union(*seeds)) == 60
 
 
 def test_the_level_families_are_levels_with_a_daily_truth_and_a_fresh_hold_out() -> None:

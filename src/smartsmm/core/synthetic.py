@@ -66,6 +66,9 @@ LEVEL_HOLDOUT2_SEEDS = tuple(range(5000, 5012))
 #: A third, declared before round 5's tuning and run once after its freeze (with the round-4 method
 #: beside it, for a paired comparison).
 LEVEL_HOLDOUT3_SEEDS = tuple(range(6000, 6012))
+#: A fourth, declared before round 15's tuning (its level seeds 7000+ were named in round 6, never
+#: generated): the fresh level hold-out of round 15.
+LEVEL_HOLDOUT4_SEEDS = tuple(range(7000, 7012))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
