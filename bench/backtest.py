@@ -65,6 +65,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from multiprocessing import Pool
 from pathlib import Path
@@ -92,6 +93,7 @@ from smartsmm.core.backtest import (
     reference_table,
     reliability,
     run_series,
+    series_bootstrap,
     standardised_error,
     summarise,
 )
@@ -139,11 +141,28 @@ def shared_dir() -> Path:
     return Path(env) if env else BENCH_DIR.parent.parent / "shared"
 
 
+class DataError(ValueError):
+    """A data file that cannot be read as ``date,value`` rows; the message names the file and row."""
+
+
 def read_csv(path: Path) -> tuple[list[date], list[float]]:
-    """A ``date,value`` file."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return [date.fromisoformat(r["date"]) for r in rows], [float(r["value"]) for r in rows]
+    """A ``date,value`` file (:class:`DataError` naming the file and row when it is not one)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise DataError(f"{path}: cannot be read ({error})") from error
+    dates: list[date] = []
+    values: list[float] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            dates.append(date.fromisoformat(row["date"]))
+            values.append(float(row["value"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise DataError(
+                f"{path}, row {line}: expected an ISO date in 'date' and a number in 'value' ({error})"
+            ) from error
+    return dates, values
 
 
 def stock(path: Path, name: str | None = None) -> Series:
@@ -362,7 +381,14 @@ def scores(scored: list[Scored]) -> dict[str, Any]:
     calibrated = [s for s in common if s.method == "calibrated"]
     probs = [p for s in calibrated for p in s.prediction.probabilities]
     hits = [o for s in calibrated for o in s.case.outcomes]
-    return {"table": table, "reliability": reliability(probs, hits, bins=10)}
+    # How sure each difference is: whole series resampled (a daily series' origins are near copies).
+    uncertainty: dict[str, Any] = {}
+    for baseline in ("ets-plain", "pace"):
+        for h in HORIZONS:
+            found = series_bootstrap(common, "calibrated", baseline, h)
+            if found is not None:
+                uncertainty[f"{baseline}@{h}"] = asdict(found)
+    return {"table": table, "reliability": reliability(probs, hits, bins=10), "uncertainty": uncertainty}
 
 
 def verdicts(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -419,6 +445,14 @@ def print_set(name: str, result: dict[str, Any]) -> None:
                 f"{_f(row.get('coverage_p10_p90')):>8} {_f(row.get('mase_mean'), 2):>7} "
                 f"{_f(row.get('mase_median'), 2):>7} {_f(row.get('failure_share')):>7}"
             )
+    for key, b in result["scores"].get("uncertainty", {}).items():
+        baseline, h = key.split("@")
+        print(
+            f"calibrated − {baseline} Brier at {h:>2} w: {b['brier_difference']:+.4f} "
+            f"[{b['brier_low']:+.4f}, {b['brier_high']:+.4f}], lower in {b['better_share']:.0%} of resamples; "
+            f"p10–p90 {_f(b['coverage'])} [{_f(b['coverage_low'])}, {_f(b['coverage_high'])}] "
+            f"(90 % bootstrap over {b['series']} series)"
+        )
     rel = result["scores"]["reliability"]
     print("calibrated reliability (probability bin: targets, mean probability → hit rate): ", end="")
     print("; ".join(f"{r['bin']}: {r['n']}, {r['mean_probability']:.2f}→{r['hit_rate']:.2f}" for r in rel))
@@ -559,9 +593,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.weekly_flows and not args.files:
         parser.error("--weekly-flows needs FILES")
     wanted_sets = set(args.sets.split(",")) if args.sets else set()
-    sets = datasets(
-        args.holdout_only, args.files, args.weekly_flows, include_unread=bool(UNREAD_SETS & wanted_sets)
-    )
+    try:
+        sets = datasets(
+            args.holdout_only, args.files, args.weekly_flows, include_unread=bool(UNREAD_SETS & wanted_sets)
+        )
+    except DataError as error:
+        parser.error(str(error))
     if args.sets:
         wanted = args.sets.split(",")
         unknown = set(wanted) - set(sets)

@@ -29,6 +29,7 @@ from smartsmm.core.backtest import (
     reference_table,
     reliability,
     run_series,
+    series_bootstrap,
     standardised_error,
     summarise,
 )
@@ -128,6 +129,54 @@ def test_summarise_scores_answered_cases_and_counts_failures() -> None:
     assert row["mase_mean"] == pytest.approx(1.5)
     assert row["failure_share"] == pytest.approx(1 / 3)
     assert row["cases"] == 3 and row["targets"] == 4
+
+
+def _answered_by_both(series: str, cases: int, method_right: bool) -> list[Scored]:
+    """``cases`` cases of one series (each reaching its first target, missing its second); the
+    method is sure and right when ``method_right``, else sure and wrong; the baseline says 0.5."""
+    out: list[Scored] = []
+    for i in range(cases):
+        case = _case(series=series, origin=START + timedelta(days=i))
+        sure = (1.0, 0.0) if method_right else (0.0, 1.0)
+        out.append(Scored(case, "m", Prediction(True, sure, p10=170.0, p50=180.0, p90=190.0)))
+        out.append(Scored(case, "b", Prediction(True, (0.5, 0.5))))
+    return out
+
+
+def test_the_series_bootstrap_gives_the_brier_difference_and_coverage_of_the_set() -> None:
+    scored = _answered_by_both("a", 3, True) + _answered_by_both("b", 1, False)
+
+    result = series_bootstrap(scored, "m", "b", 13, draws=500)
+
+    assert result is not None and result.series == 2
+    # Method: 0 on series a's six targets, 1 on b's two → 2 / 8; baseline 0.25 everywhere.
+    assert result.brier_difference == pytest.approx(2 / 8 - 0.25)
+    assert result.coverage == pytest.approx(1.0)
+    assert result.brier_low <= result.brier_difference <= result.brier_high
+    assert series_bootstrap(scored, "m", "b", 26) is None
+
+
+def test_the_series_bootstrap_does_not_take_one_long_series_for_many_independent_ones() -> None:
+    # One daily series holds almost every case and favours the method; four others disagree.
+    scored = _answered_by_both("daily", 400, True)
+    for name in ("w", "x", "y", "z"):
+        scored += _answered_by_both(name, 10, False)
+
+    result = series_bootstrap(scored, "m", "b", 13)
+
+    assert result is not None
+    assert result.brier_difference < 0  # the pooled cases favour the method...
+    assert result.brier_low < 0 < result.brier_high  # ...but one series cannot make that sure
+    assert 0.2 < result.better_share < 0.9
+
+
+def test_the_series_bootstrap_is_sure_when_every_series_agrees() -> None:
+    scored = [s for name in "abcdefgh" for s in _answered_by_both(name, 5, True)]
+
+    result = series_bootstrap(scored, "m", "b", 13)
+
+    assert result is not None
+    assert result.brier_high < 0 and result.better_share == 1.0
 
 
 def test_common_cases_keeps_only_cases_every_method_answered() -> None:

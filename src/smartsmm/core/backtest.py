@@ -526,6 +526,87 @@ def common_cases(scored: Sequence[Scored], methods: Sequence[str]) -> list[Score
     ]
 
 
+@dataclass(frozen=True)
+class SeriesBootstrap:
+    """How far two methods' Brier scores and one method's coverage can be trusted on one data set.
+
+    ``brier_difference`` is the method's Brier minus the baseline's on the targets both answered
+    (negative: the method is better) with its ``low`` / ``high`` bounds; ``better_share`` the
+    share of resamples in which the method's Brier was lower; ``coverage`` the method's p10–p90
+    coverage with its bounds. ``series`` counts the series the resamples draw from.
+    """
+
+    series: int
+    brier_difference: float
+    brier_low: float
+    brier_high: float
+    better_share: float
+    coverage: float | None
+    coverage_low: float | None
+    coverage_high: float | None
+
+
+def series_bootstrap(
+    scored: Sequence[Scored],
+    method: str,
+    baseline: str,
+    horizon: int,
+    *,
+    draws: int = 2000,
+    level: float = 0.9,
+    seed: int = 0,
+) -> SeriesBootstrap | None:
+    """A bootstrap over whole series of ``method`` against ``baseline`` at ``horizon`` weeks.
+
+    The cases of one series are not independent — they share its regime, and with an origin on
+    every observation day a daily series gives hundreds of near copies — so resampling cases would
+    make a difference carried by one or two series look certain. Whole series are drawn with
+    replacement instead; each resample's Brier is its targets' mean, as for the set itself.
+    None when either method answered no case of the set at that horizon.
+    """
+    per_series: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
+    both = common_cases([s for s in scored if s.case.horizon_weeks == horizon], [method, baseline])
+    for s in both:
+        row = per_series[s.case.series]
+        errors = sum((p - o) ** 2 for p, o in zip(s.prediction.probabilities, s.case.outcomes, strict=True))
+        if s.method == method:
+            row[0] += errors
+            row[2] += len(s.case.targets)
+            if s.prediction.p10 is not None and s.prediction.p90 is not None:
+                row[3] += float(s.prediction.p10 <= s.case.realised <= s.prediction.p90)
+                row[4] += 1.0
+        else:
+            row[1] += errors
+    if not per_series:
+        return None
+    table = np.asarray(list(per_series.values()), dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    n = table.shape[0]
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(np.float64)
+    totals = weights @ table
+    targets = np.maximum(totals[:, 2], 1.0)
+    differences = (totals[:, 0] - totals[:, 1]) / targets
+    tail = (1.0 - level) / 2.0
+    low, high = (float(v) for v in np.quantile(differences, [tail, 1.0 - tail]))
+    point = float((table[:, 0].sum() - table[:, 1].sum()) / max(table[:, 2].sum(), 1.0))
+    coverage_point = coverage_low = coverage_high = None
+    if table[:, 4].sum() > 0:
+        coverage_point = float(table[:, 3].sum() / table[:, 4].sum())
+        shares = totals[:, 3] / np.maximum(totals[:, 4], 1.0)
+        shares = shares[totals[:, 4] > 0]
+        coverage_low, coverage_high = (float(v) for v in np.quantile(shares, [tail, 1.0 - tail]))
+    return SeriesBootstrap(
+        series=n,
+        brier_difference=point,
+        brier_low=low,
+        brier_high=high,
+        better_share=float(np.mean(differences < 0)),
+        coverage=coverage_point,
+        coverage_low=coverage_low,
+        coverage_high=coverage_high,
+    )
+
+
 def day_range(start: date, days: int) -> list[date]:
     """``days`` consecutive days from ``start`` (a helper for tests and synthetic data)."""
     return [start + timedelta(days=i) for i in range(days)]
