@@ -1112,3 +1112,15 @@ def test_the_one_step_choice_is_the_method_before_round_15(monkeypatch: pytest.M
     model = forecast_module._Model(np.cumsum(50.0 + rng.normal(0.0, 30.0, 160)))
 
     assert model.ets_choice(26) is model.best
+
+
+def test_below_its_shortest_horizon_the_ets_stays_the_one_step_choice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE", "horizon-abs")
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE_MIN_WEEKS", 13)
+    rng = np.random.default_rng(9)
+    model = forecast_module._Model(np.cumsum(50.0 + rng.normal(0.0, 30.0, 160)))
+
+    assert model.ets_choice(4) is model.best
+    assert model.ets_choice(13) is not model.best

@@ -174,8 +174,11 @@ ETS_DAMPINGS = (0.9, 0.95, 0.98, 0.99, 0.995, 1.0)
 #: needs the combination that was right 26 weeks ahead (damped for a slowing account, a long-run
 #: pace for one that switches between busy and quiet months).
 ETS_CHOICE: Literal["one-step", "horizon", "horizon-abs"] = "one-step"
-#: With fewer past forecasts over the horizon than this, the one-step choice stays.
+#: With fewer past forecasts over the horizon than this, the one-step choice stays...
 ETS_CHOICE_MIN_ORIGINS = 8
+#: ...and for horizons shorter than this many weeks (round 16: a month ahead the one-step errors,
+#: many more of them, chose as well on the real sets and better on the synthetic levels).
+ETS_CHOICE_MIN_WEEKS = 1
 #: The first weeks mostly measure the initial trend guess: their errors do not count.
 ETS_FIRST_SCORED = 4
 
@@ -824,7 +827,7 @@ class _Model:
         """Per origin, the ETS combination whose ``weeks``-ahead forecasts made at the earlier
         origins (those whose ``weeks`` had passed by then) erred least; the one-step choice where
         there are fewer than :data:`ETS_CHOICE_MIN_ORIGINS` of them, or with ``"one-step"``."""
-        if ETS_CHOICE == "one-step" or weeks < 1:
+        if ETS_CHOICE == "one-step" or weeks < max(ETS_CHOICE_MIN_WEEKS, 1):
             return self.best
         cached = self._ets_choices.get(weeks)
         if cached is not None:
