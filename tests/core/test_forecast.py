@@ -1124,3 +1124,15 @@ def test_below_its_shortest_horizon_the_ets_stays_the_one_step_choice(
 
     assert model.ets_choice(4) is model.best
     assert model.ets_choice(13) is not model.best
+
+
+def test_a_level_can_keep_the_one_step_ets_while_stocks_take_the_horizons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE", "horizon-abs")
+    monkeypatch.setattr(forecast_module, "ETS_CHOICE_LEVELS", False)
+    level = forecast_module._Model(_mean_reverting())
+    stock = forecast_module._Model(np.cumsum(50.0 + np.random.default_rng(9).normal(0.0, 30.0, 160)))
+
+    assert level.level_like and level.ets_choice(26) is level.best
+    assert not stock.level_like and stock.ets_choice(26) is not stock.best

@@ -179,6 +179,9 @@ ETS_CHOICE_MIN_ORIGINS = 8
 #: ...and for horizons shorter than this many weeks (round 16: a month ahead the one-step errors,
 #: many more of them, chose as well on the real sets and better on the synthetic levels).
 ETS_CHOICE_MIN_WEEKS = 1
+#: Whether a level-like series (views per week, ER) gets that choice too (round 17: the synthetic
+#: levels lost by it where the real follower counts gained).
+ETS_CHOICE_LEVELS = True
 #: The first weeks mostly measure the initial trend guess: their errors do not count.
 ETS_FIRST_SCORED = 4
 
@@ -828,6 +831,8 @@ class _Model:
         origins (those whose ``weeks`` had passed by then) erred least; the one-step choice where
         there are fewer than :data:`ETS_CHOICE_MIN_ORIGINS` of them, or with ``"one-step"``."""
         if ETS_CHOICE == "one-step" or weeks < max(ETS_CHOICE_MIN_WEEKS, 1):
+            return self.best
+        if self.level_like and not ETS_CHOICE_LEVELS:
             return self.best
         cached = self._ets_choices.get(weeks)
         if cached is not None:

@@ -57,6 +57,8 @@ HOLDOUT4_SEEDS = tuple(range(8000, 8006))
 #: A fifth, declared before round 10's tuning; round 10 changed nothing, so it is still unread: the
 #: fresh hold-out of a next round.
 HOLDOUT5_SEEDS = tuple(range(8100, 8106))
+#: A sixth, declared before round 17's hold-out run (the fifth was read in round 16).
+HOLDOUT6_SEEDS = tuple(range(8200, 8206))
 #: Seeds of the level families: tuning, and a fresh hold-out declared before round 3's tuning and run
 #: once on its frozen method (docs/decisions/0003, "Round 3: level and flow series").
 LEVEL_TUNING_SEEDS = tuple(range(0, 12))
