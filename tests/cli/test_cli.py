@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from smartsmm.cli import main
 from smartsmm.clients.models import Client
 from smartsmm.tenancy.models import Agency
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+# <repo>/../shared, unless SMARTSMM_SHARED_DIR says otherwise (as for the forecast tests).
+SHARED = (
+    Path(os.environ.get("SMARTSMM_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "data"
+)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
