@@ -564,43 +564,45 @@ def series_bootstrap(
     replacement instead; each resample's Brier is its targets' mean, as for the set itself.
     None when either method answered no case of the set at that horizon.
     """
-    per_series: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
-    both = common_cases([s for s in scored if s.case.horizon_weeks == horizon], [method, baseline])
-    for s in both:
-        row = per_series[s.case.series]
-        errors = sum((p - o) ** 2 for p, o in zip(s.prediction.probabilities, s.case.outcomes, strict=True))
-        if s.method == method:
-            row[0] += errors
-            row[2] += len(s.case.targets)
-            if s.prediction.p10 is not None and s.prediction.p90 is not None:
-                row[3] += float(s.prediction.p10 <= s.case.realised <= s.prediction.p90)
-                row[4] += 1.0
-        else:
-            row[1] += errors
+    # Per series: squared errors of the method and of the baseline, targets, cases inside the
+    # method's p10-p90 and cases with one. Sums over any resample give its Brier and coverage.
+    method_sq, baseline_sq, targets, inside, intervals = range(5)
+    per_series: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(5))
+    at_horizon = [answer for answer in scored if answer.case.horizon_weeks == horizon]
+    for answer in common_cases(at_horizon, [method, baseline]):
+        case, prediction = answer.case, answer.prediction
+        row = per_series[case.series]
+        errors = sum((p - o) ** 2 for p, o in zip(prediction.probabilities, case.outcomes, strict=True))
+        if answer.method == baseline:
+            row[baseline_sq] += errors
+            continue
+        row[method_sq] += errors
+        row[targets] += len(case.targets)
+        if prediction.p10 is not None and prediction.p90 is not None:
+            row[inside] += float(prediction.p10 <= case.realised <= prediction.p90)
+            row[intervals] += 1.0
     if not per_series:
         return None
-    table = np.asarray(list(per_series.values()), dtype=np.float64)
-    rng = np.random.default_rng(seed)
+    table = np.asarray(list(per_series.values()))
     n = table.shape[0]
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(np.float64)
-    totals = weights @ table
-    targets = np.maximum(totals[:, 2], 1.0)
-    differences = (totals[:, 0] - totals[:, 1]) / targets
+    # Row 0 is the set itself (every series once); the others draw n series with replacement.
+    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=draws)
+    totals = np.vstack([np.ones(n), counts]) @ table
+    differences = (totals[:, method_sq] - totals[:, baseline_sq]) / np.maximum(totals[:, targets], 1.0)
     tail = (1.0 - level) / 2.0
-    low, high = (float(v) for v in np.quantile(differences, [tail, 1.0 - tail]))
-    point = float((table[:, 0].sum() - table[:, 1].sum()) / max(table[:, 2].sum(), 1.0))
+    low, high = (float(v) for v in np.quantile(differences[1:], [tail, 1.0 - tail]))
     coverage_point = coverage_low = coverage_high = None
-    if table[:, 4].sum() > 0:
-        coverage_point = float(table[:, 3].sum() / table[:, 4].sum())
-        shares = totals[:, 3] / np.maximum(totals[:, 4], 1.0)
-        shares = shares[totals[:, 4] > 0]
-        coverage_low, coverage_high = (float(v) for v in np.quantile(shares, [tail, 1.0 - tail]))
+    if totals[0, intervals] > 0:
+        with_intervals = totals[totals[:, intervals] > 0]
+        shares = with_intervals[:, inside] / with_intervals[:, intervals]
+        coverage_point = float(shares[0])
+        coverage_low, coverage_high = (float(v) for v in np.quantile(shares[1:], [tail, 1.0 - tail]))
     return SeriesBootstrap(
         series=n,
-        brier_difference=point,
+        brier_difference=float(differences[0]),
         brier_low=low,
         brier_high=high,
-        better_share=float(np.mean(differences < 0)),
+        better_share=float(np.mean(differences[1:] < 0)),
         coverage=coverage_point,
         coverage_low=coverage_low,
         coverage_high=coverage_high,
@@ -656,7 +658,8 @@ def standardised_error(
     (True) or is not (False) level-like gives an error (None otherwise), so each reference table
     is fitted on the series it is used for.
     """
-    days, vals, rounding, *_ = _observations(dates, values)
+    observed = _observations(dates, values)
+    days, vals = observed.days, observed.vals
     if days.size < 3:
         return None
     grid = _weekly_grid(days, vals)
@@ -664,7 +667,7 @@ def standardised_error(
         return None
     horizon = (case.deadline.toordinal() - int(days[-1])) / 7.0
     with np.errstate(all="ignore"):
-        model = _model(days, grid, rounding)
+        model = _model(days, grid, observed.rounding)
         if level is not None and model.level_like != level:
             return None
         calibration = model.calibrate(model.last, horizon)

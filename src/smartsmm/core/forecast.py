@@ -713,9 +713,10 @@ def series_backtest_quality(
     that want them without a goal, e.g. to cache per account.
     """
     try:
-        days, vals, rounding, *_ = _observations(dates, values)
+        observed = _observations(dates, values)
     except (TypeError, ValueError):
         return None
+    days, vals = observed.days, observed.vals
     if days.size < MIN_OBSERVATIONS:
         return None
     grid = _weekly_grid(days, vals)
@@ -723,7 +724,7 @@ def series_backtest_quality(
         return None
     try:
         with np.errstate(all="ignore"):
-            return _model(days, grid, rounding).quality(float(horizon_weeks))
+            return _model(days, grid, observed.rounding).quality(float(horizon_weeks))
     except Exception:  # documented as returning None when it cannot answer
         return None
 
