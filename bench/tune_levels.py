@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import backtest as bench
 
+from smartsmm.core import backtest as core_backtest
 from smartsmm.core import forecast
 from smartsmm.core.backtest import (
     Series,
@@ -65,9 +66,10 @@ def _errors(args: tuple[Series, dict[str, Any], Table | None]) -> list[tuple[int
 
 
 def fit_level_table(pool: Any, series: list[Series], overrides: dict[str, Any]) -> Table:
-    """Two passes, as ``backtest.py --fit-reference``: without the own factors, then with them."""
+    """As ``backtest.py --fit-reference``: without the own factors, then with them
+    (``LEVEL_TABLE_PASSES`` passes in all)."""
     table: Table | None = None
-    for _ in range(2):
+    for _ in range(core_backtest.LEVEL_TABLE_PASSES):
         parts = pool.map(_errors, [(s, overrides, table) for s in series], chunksize=1)
         errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
         for h, z in (pair for part in parts for pair in part):

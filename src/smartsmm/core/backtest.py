@@ -624,6 +624,11 @@ REFERENCE_RECENTRING = 0.5
 #: The same for the level table (fitted on synthetic level families, which have no lean of their
 #: own); kept apart so that a change to the follower table's share leaves levels as they are.
 LEVEL_REFERENCE_RECENTRING = 0.5
+#: Passes of the level table's fit (``bench/backtest.py --fit-reference``): the first measures the
+#: standardised errors without the series' own spread factors, each further one with the factors the
+#: previous pass's table gives. A wider table makes the own factors narrower, so the fit reaches the
+#: table that covers its own cases only after several passes (round 18 of docs/decisions/0003).
+LEVEL_TABLE_PASSES = 2
 
 
 def reference_table(

@@ -71,6 +71,8 @@ LEVEL_HOLDOUT3_SEEDS = tuple(range(6000, 6012))
 #: A fourth, declared before round 15's tuning (its level seeds 7000+ were named in round 6, never
 #: generated): the fresh level hold-out of round 15.
 LEVEL_HOLDOUT4_SEEDS = tuple(range(7000, 7012))
+#: A fifth, declared before round 18's tuning (seeds 9000+ named in round 17's record, never generated).
+LEVEL_HOLDOUT5_SEEDS = tuple(range(9000, 9012))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
