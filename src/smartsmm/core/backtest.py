@@ -628,7 +628,7 @@ LEVEL_REFERENCE_RECENTRING = 0.5
 #: standardised errors without the series' own spread factors, each further one with the factors the
 #: previous pass's table gives. A wider table makes the own factors narrower, so the fit reaches the
 #: table that covers its own cases only after several passes (round 18 of docs/decisions/0003).
-LEVEL_TABLE_PASSES = 2
+LEVEL_TABLE_PASSES = 4
 
 
 def reference_table(
