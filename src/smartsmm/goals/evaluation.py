@@ -34,7 +34,8 @@ from smartsmm.measurements.queries import ScopeData, scope_data
 # 7: a rounded count (YouTube subscribers) is read at its steps and answered in whole steps, with a
 #    `rounded` driver (round 12): cached forecasts of such counts are recomputed.
 # 8: a rounded count that has not moved for weeks starts higher in its step (round 14).
-EVALUATION_FORMAT = 8
+# 9: the level table is fitted in four passes (round 18): cached level forecasts are recomputed.
+EVALUATION_FORMAT = 9
 
 
 def client_today(client: Client, now: datetime | None = None) -> date:
