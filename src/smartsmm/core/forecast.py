@@ -200,6 +200,10 @@ OWN_NARROWING_STRENGTH = 10.0
 #: The tails' own factor (see :func:`_shape`) narrows against a weaker prior: a series whose errors
 #: are closer to normal than the pooled reference keeps that shape from one regime to the next.
 OWN_TAIL_NARROWING_STRENGTH = 3.0
+#: For a level-like series both narrowing priors above are multiplied by this (round 19 of
+#: docs/decisions/0003): the priors were chosen on follower histories, and a level's own factors
+#: took back most of the widening of its table in round 18.
+LEVEL_NARROWING_SCALE = 1.0
 #: The own spread factors stay within these bounds.
 OWN_FACTOR_BOUNDS = (0.1, 3.0)
 #: Own errors are measured over at least this many typical gaps between observations...
@@ -975,12 +979,13 @@ class _Model:
         evidence = own.origins / h
         ratio = max(own.inner, 1e-9) / max(ref_inner, 1e-9)
         tail_ratio = max(own.outer, 1e-9) / max(ref_outer, 1e-9)
-        factor = _shrink(ratio, evidence, OWN_NARROWING_STRENGTH)
+        scale = LEVEL_NARROWING_SCALE if self.level_like else 1.0
+        factor = _shrink(ratio, evidence, scale * OWN_NARROWING_STRENGTH)
         # The tails (quartile to decile, both sides) are calibrated on their own: one series' errors
         # are about normal (deciles 1.9 interquartile ranges apart), the reference pools many
         # series and regimes (2.3-2.9 apart), so matching the quartiles alone leaves the p10-p90
         # interval of a regular series too wide.
-        tail = _shrink(tail_ratio, evidence, OWN_TAIL_NARROWING_STRENGTH)
+        tail = _shrink(tail_ratio, evidence, scale * OWN_TAIL_NARROWING_STRENGTH)
         return _Calibration(
             own.blend,
             factor,

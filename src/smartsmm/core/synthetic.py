@@ -73,6 +73,8 @@ LEVEL_HOLDOUT3_SEEDS = tuple(range(6000, 6012))
 LEVEL_HOLDOUT4_SEEDS = tuple(range(7000, 7012))
 #: A fifth, declared before round 18's tuning (seeds 9000+ named in round 17's record, never generated).
 LEVEL_HOLDOUT5_SEEDS = tuple(range(9000, 9012))
+#: A sixth, declared before round 19's tuning (never generated before).
+LEVEL_HOLDOUT6_SEEDS = tuple(range(9100, 9112))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
