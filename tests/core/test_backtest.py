@@ -46,6 +46,9 @@ from smartsmm.core.synthetic import (
     LEVEL_HOLDOUT2_SEEDS,
     LEVEL_HOLDOUT3_SEEDS,
     LEVEL_HOLDOUT4_SEEDS,
+    LEVEL_HOLDOUT5_SEEDS,
+    LEVEL_HOLDOUT6_SEEDS,
+    LEVEL_HOLDOUT7_SEEDS,
     LEVEL_HOLDOUT_SEEDS,
     LEVEL_TUNING_SEEDS,
     TUNING_SEEDS,
@@ -403,8 +406,11 @@ def test_the_level_hold_outs_are_disjoint_from_the_tuning_seeds_and_each_other()
         LEVEL_HOLDOUT2_SEEDS,
         LEVEL_HOLDOUT3_SEEDS,
         LEVEL_HOLDOUT4_SEEDS,
+        LEVEL_HOLDOUT5_SEEDS,
+        LEVEL_HOLDOUT6_SEEDS,
+        LEVEL_HOLDOUT7_SEEDS,
     )
-    assert len(set().union(*seeds)) == 60
+    assert len(set().union(*seeds)) == sum(len(s) for s in seeds) == 144
 
 
 def test_the_level_families_are_levels_with_a_daily_truth_and_a_fresh_hold_out() -> None:

@@ -75,6 +75,8 @@ LEVEL_HOLDOUT4_SEEDS = tuple(range(7000, 7012))
 LEVEL_HOLDOUT5_SEEDS = tuple(range(9000, 9012))
 #: A sixth, declared before round 19's tuning (never generated before).
 LEVEL_HOLDOUT6_SEEDS = tuple(range(9100, 9112))
+#: A seventh, larger one (60 seeds), declared for round 20's paired decision between rounds 18 and 19.
+LEVEL_HOLDOUT7_SEEDS = tuple(range(9200, 9260))
 
 #: Length of a simulated history, in days (a little over four years).
 DAYS = 1500
