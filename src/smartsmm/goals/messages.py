@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from smartsmm.core.metrics import METRICS_BY_KEY, Metric
-from smartsmm.web.formatting import format_number, format_percent, format_signed
+from smartsmm.web.formatting import format_number, format_percent, format_signed, significant_decimals
 
 CRITERIA = {
     "specific": gettext_lazy("Specific"),
@@ -290,19 +290,9 @@ def _number(value: float) -> float | None:
     return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
-def _digits(value: float) -> int:
-    """Decimals that show a pace or a swing to about two significant digits."""
-    size = abs(value)
-    if size >= 100 or size == 0:
-        return 0
-    if size >= 1:
-        return 1
-    return min(4, 1 - math.floor(math.log10(size)))
-
-
 def _amount(value: float, metric: Metric | None, *, signed: bool = False) -> str:
     """A change of the KPI in its units: "+12.5" for counts, "−0.04 pp" for percentages."""
-    digits = _digits(value)
+    digits = significant_decimals(value)
     text = _fixed(value, digits, signed=True) if signed else _fixed(abs(value), digits)
     return _("%(value)s pp") % {"value": text} if metric is not None and metric.is_percent else text
 

@@ -37,3 +37,23 @@ def format_signed(value: Any, decimals: int = 0) -> str:
     if float(value) < 0:
         return f"−{text}"
     return text
+
+
+def significant_decimals(value: float) -> int:
+    """Decimals that show a pace or a swing to about two significant digits: ER moves by
+    hundredths of a percentage point a day, followers by tens, and one fixed number of decimals
+    shows either as "0.0" or as false precision."""
+    size = abs(value)
+    if size >= 100 or size == 0 or not math.isfinite(size):
+        return 0
+    if size >= 1:
+        return 1
+    return min(4, 1 - math.floor(math.log10(size)))
+
+
+def format_pace(value: Any) -> str:
+    """A signed pace to about two significant digits ("+12.5", "−0.031", "0")."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "—"
+    decimals = significant_decimals(float(value))
+    return format_signed(round(float(value), decimals), decimals)

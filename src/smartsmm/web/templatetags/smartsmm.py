@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from smartsmm.core.metrics import METRICS_BY_KEY, Metric, Unit
 from smartsmm.goals import messages
 from smartsmm.goals.messages import CHECK_STATUSES, CRITERIA, STATUSES
-from smartsmm.web.formatting import format_number, format_percent, format_signed
+from smartsmm.web.formatting import format_number, format_pace, format_percent, format_signed
 
 register = template.Library()
 
@@ -30,6 +30,11 @@ def pct(fraction: Any, decimals: int = 0) -> str:
 @register.filter
 def signed(value: Any, decimals: int = 0) -> str:
     return format_signed(value, int(decimals))
+
+
+@register.filter
+def pace(value: Any) -> str:
+    return format_pace(value)
 
 
 def _metric(metric: Metric | str) -> Metric | None:
