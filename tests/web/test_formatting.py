@@ -21,7 +21,9 @@ from smartsmm.web.formatting import format_pace
         (0.0, "0", "0"),
     ],
 )
-def test_it_shows_a_pace_to_two_significant_digits_with_its_sign(value: float, english: str, russian: str) -> None:
+def test_it_shows_a_pace_to_two_significant_digits_with_its_sign(
+    value: float, english: str, russian: str
+) -> None:
     with translation.override("en"):
         assert format_pace(value) == english
     with translation.override("ru"):
