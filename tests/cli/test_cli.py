@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +12,7 @@ import time_machine
 from smartsmm.cli import main
 from smartsmm.clients.models import Client
 from smartsmm.tenancy.models import Agency
-
-# <repo>/../shared, unless SMARTSMM_SHARED_DIR says otherwise (as for the forecast tests).
-SHARED = (
-    Path(os.environ.get("SMARTSMM_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "data"
-)
+from tests.shared_data import SHARED_DATA
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -136,7 +131,7 @@ def test_it_forecasts_the_real_twitter_history(capsys):
         capsys,
         "forecast",
         "--history",
-        str(SHARED / "follower-history" / "twitter.csv"),
+        str(SHARED_DATA / "follower-history" / "twitter.csv"),
         "--target",
         "65000000",
         "--deadline",

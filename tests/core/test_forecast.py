@@ -6,10 +6,8 @@ import csv
 import itertools
 import json
 import math
-import os
 import random
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,11 +23,9 @@ from smartsmm.core.forecast import (
     forecast_goal,
     series_backtest_quality,
 )
+from tests import shared_data
 
-# The shared folder sits beside the repository checkout (<repo>/../shared), unless
-# SMARTSMM_SHARED_DIR says otherwise.
-_SHARED = os.environ.get("SMARTSMM_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared"
-SHARED_DATA = Path(_SHARED) / "data" / "follower-history"
+SHARED_DATA = shared_data.SHARED_DATA / "follower-history"
 START = date(2024, 1, 1)
 
 
