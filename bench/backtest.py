@@ -498,7 +498,7 @@ def _errors(
     return out
 
 
-def _fit_table(
+def fit_table(
     series: list[Series],
     workers: int,
     level: bool,
@@ -545,10 +545,10 @@ def fit_reference(workers: int) -> None:
     """
     root = shared_dir() / "data" / "follower-history"
     tuning = [stock(p) for p in sorted(root.glob("*.csv")) if p.stem not in REAL_HOLDOUT]
-    table, errors = _fit_table(tuning, workers, level=False)
+    table, errors = fit_table(tuning, workers, level=False)
     _print_table("REFERENCE_QUANTILES", table, errors)
     levels = synthetic_set(LEVEL_TUNING_SEEDS, LEVEL_FAMILIES)
-    level_table, level_errors = _fit_table(levels, workers, level=True, reference=table)
+    level_table, level_errors = fit_table(levels, workers, level=True, reference=table)
     _print_table("LEVEL_REFERENCE_QUANTILES", level_table, level_errors)
 
 

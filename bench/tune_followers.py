@@ -115,9 +115,9 @@ def main() -> int:
     loso_jobs = []
     for left_out in real:
         others = [s for s in real if s.name != left_out.name]
-        table, _ = bench._fit_table(others, args.workers, level=False)
+        table, _ = bench.fit_table(others, args.workers, level=False)
         loso_jobs.append((left_out, step, table))
-    full_table, _ = bench._fit_table(real, args.workers, level=False)
+    full_table, _ = bench.fit_table(real, args.workers, level=False)
     with Pool(args.workers) as pool:
         loso = [x for part in pool.map(_score, loso_jobs, chunksize=1) for x in part]
         _print("real-tuning LOSO", loso)

@@ -13,7 +13,7 @@ round 5's (:func:`round5_rule`).
 
 ``--set NAME=VALUE`` overrides a constant of ``smartsmm.core.forecast`` (a Python literal) in
 every worker. ``--level-table``: ``current`` keeps ``LEVEL_REFERENCE_QUANTILES``; ``crossfit`` fits
-the level table the way ``backtest.py --fit-reference`` does (two passes) on the even level seeds
+the level table the way ``backtest.py --fit-reference`` does (``bench.fit_table``) on the even level seeds
 to score the odd ones and vice versa, and on all level seeds for the other sets, so that no level
 series is scored against a table fitted on itself; ``normal`` uses the normal distribution's
 quantiles in units of its mean absolute deviation at every horizon (nothing fitted).
@@ -35,13 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import backtest as bench
 
-from smartsmm.core import backtest as core_backtest
 from smartsmm.core import forecast
 from smartsmm.core.backtest import (
     Series,
     forecast_goal_method,
     make_cases,
-    reference_table,
     run_series,
     summarise,
 )
@@ -56,27 +54,6 @@ from smartsmm.core.synthetic import (
 Table = tuple[tuple[float, ...], ...]
 DECISION_SETS = ("level-tuning", "flow-tuning", "wiki-tuning")
 DECISION_HORIZONS = (13, 26)
-
-
-def _errors(args: tuple[Series, dict[str, Any], Table | None]) -> list[tuple[int, float]]:
-    """Standardised errors of the level-like cases of one series (own factors on when a table is given)."""
-    series, overrides, table = args
-    bench.apply_overrides(overrides)
-    return bench._errors((series, None, table, True))
-
-
-def fit_level_table(pool: Any, series: list[Series], overrides: dict[str, Any]) -> Table:
-    """As ``backtest.py --fit-reference``: without the own factors, then with them
-    (``LEVEL_TABLE_PASSES`` passes in all)."""
-    table: Table | None = None
-    for _ in range(core_backtest.LEVEL_TABLE_PASSES):
-        parts = pool.map(_errors, [(s, overrides, table) for s in series], chunksize=1)
-        errors: dict[int, list[float]] = {h: [] for h in REFERENCE_HORIZONS}
-        for h, z in (pair for part in parts for pair in part):
-            errors[h].append(z)
-        table = reference_table(errors, level=True)
-    assert table is not None
-    return table
 
 
 def normal_table() -> Table:
@@ -124,9 +101,11 @@ def main() -> int:
             levels = all_sets["level-tuning"]
             even = [s for s in levels if int(s.name.rsplit("-", 1)[1]) % 2 == 0]
             odd = [s for s in levels if int(s.name.rsplit("-", 1)[1]) % 2 == 1]
-            tables["odd"] = fit_level_table(pool, even, overrides)
-            tables["even"] = fit_level_table(pool, odd, overrides)
-            tables["all"] = fit_level_table(pool, levels, overrides)
+            # Fitted as `backtest.py --fit-reference` fits the shipped table (its own worker pool,
+            # forked after the overrides are set).
+            tables["odd"] = bench.fit_table(even, args.workers, level=True)[0]
+            tables["even"] = bench.fit_table(odd, args.workers, level=True)[0]
+            tables["all"] = bench.fit_table(levels, args.workers, level=True)[0]
         elif args.level_table == "normal":
             tables["all"] = tables["odd"] = tables["even"] = normal_table()
         else:
